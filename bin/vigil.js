@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly through tsx's loader, so a checkout works with `npm ci` alone.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');

@@ -1,0 +1,61 @@
+import { Command, CommanderError } from 'commander';
+import { VigilError, errorMessage } from '../core/errors.js';
+import { VERSION } from '../version.js';
+import { ingestCommand } from './commands/ingest.js';
+import { parseCommand } from './commands/parse.js';
+import { searchCommand } from './commands/search.js';
+import { serveCommand } from './commands/serve.js';
+import { verifyCommand } from './commands/verify.js';
+import { CliExit } from './io.js';
+
+/** Commands of the contract whose feature has not landed yet. */
+const LATER: [string, string, string][] = [
+  ['alerts', 'list alerts', '[args...]'],
+  ['rules', 'validate rules and run their test events (lint|test)', '[args...]'],
+  ['tail', 'live tail of matching events from a running Vigil', '[query]'],
+  ['hunt', 'run a Sigma rule over stored history', '[rule]'],
+  ['simulate', 'replay an attack scenario into a running Vigil', '[scenario]'],
+];
+
+export function buildProgram(): Command {
+  const program = new Command('vigil')
+    .description('Vigil: security monitoring and logging — collect, store, search, detect')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  serveCommand(program);
+  ingestCommand(program);
+  searchCommand(program);
+  verifyCommand(program);
+  parseCommand(program);
+  for (const [name, desc, args] of LATER) {
+    program
+      .command(name)
+      .description(`${desc} (not yet available)`)
+      .argument(args)
+      .allowUnknownOption()
+      .option('--json', 'machine-readable output')
+      .action(() => {
+        throw new CliExit(2, `'vigil ${name}' is not yet available in this version`);
+      });
+  }
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const code = err instanceof CliExit ? err.exitCode : 1;
+    const msg = err instanceof VigilError || err instanceof Error ? errorMessage(err) : String(err);
+    process.stderr.write(`vigil: ${msg.split('\n')[0] ?? msg}\n`);
+    process.exitCode = code;
+  }
+}
+
+await main();

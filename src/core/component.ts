@@ -1,0 +1,40 @@
+import type { EcsEvent } from '../schema/event.js';
+
+/** A record as a codec hands it to parsers: one line or message, with where it came from. */
+export interface RawRecord {
+  message: string;
+  receivedAt: number;
+  /** the sender's address, for network sources */
+  peer?: { address: string; port: number };
+  /** hints for routing: an explicit format, a file path, a source id */
+  format?: string;
+  file?: string;
+  source?: string;
+}
+
+/** Maps a record to an ECS event. Never throws for bad input: what it cannot understand is kept raw and tagged. */
+export interface Parser {
+  readonly name: string;
+  parse(record: RawRecord): EcsEvent;
+}
+
+/** Turns bytes into records (framing, headers). Keeps partial input between calls. */
+export interface Codec {
+  decode(chunk: Buffer): string[];
+  /** what is left at end of input */
+  flush(): string[];
+}
+
+/** Moves bytes from the outside world into the pipeline; knows its peer. */
+export interface Source {
+  readonly id: string;
+  start(): Promise<void>;
+  /** stop accepting input; resolves when what was accepted has been handed on */
+  stop(): Promise<void>;
+}
+
+/** Sees every event on the stream before it is stored (detection runs here). Must be fast and must not throw. */
+export interface StreamTransform {
+  readonly name: string;
+  process(events: readonly EcsEvent[]): void;
+}

@@ -1,0 +1,116 @@
+import { normalizeEvent, type EcsEvent } from '../schema/event.js';
+import type { AppendEvent, AppendResult, Store } from '../store/store.js';
+import type { RawRecord, Parser, StreamTransform } from './component.js';
+import { errorMessage } from './errors.js';
+import { BoundedQueue } from './queue.js';
+import type { Telemetry } from './telemetry.js';
+
+export interface PipelineOptions {
+  store: Store;
+  telemetry: Telemetry;
+  parser: Parser;
+  transforms?: StreamTransform[];
+  /** events per store batch at most */
+  batchEvents?: number;
+  /** events waiting for the store at most; submitters wait beyond it */
+  queueEvents?: number;
+  /** store batches in flight at once */
+  inflight?: number;
+  now?: () => number;
+}
+
+interface Submission {
+  events: AppendEvent[];
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * records → parse → normalize → stream transforms (detection) → bounded queue → store. A submission resolves only
+ * once the store has durably committed all its events, so sources acknowledge nothing that could still be lost.
+ */
+export class Pipeline {
+  private readonly queue: BoundedQueue<Submission>;
+  private readonly opts: Required<Omit<PipelineOptions, 'transforms'>> & { transforms: StreamTransform[] };
+  private readonly loop: Promise<void>;
+  private readonly sink;
+
+  constructor(options: PipelineOptions) {
+    this.opts = {
+      batchEvents: 5000,
+      queueEvents: 50_000,
+      inflight: 2,
+      now: Date.now,
+      transforms: [],
+      ...options,
+    };
+    this.queue = new BoundedQueue(this.opts.queueEvents);
+    this.sink = options.telemetry.component('store', 'sink');
+    this.loop = this.run();
+  }
+
+  /** Parses raw records (lines) and stores them. */
+  submitRecords(records: readonly RawRecord[]): Promise<AppendResult> {
+    const now = this.opts.now();
+    const events: AppendEvent[] = new Array<AppendEvent>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const raw = this.opts.parser.parse(records[i] as RawRecord);
+      events[i] = normalizeEvent(raw, now, 'generic');
+    }
+    return this.submitNormalized(events);
+  }
+
+  /** Stores events that arrive already structured (NDJSON, bulk APIs). */
+  submitEvents(docs: readonly EcsEvent[], defaultDataset = 'generic'): Promise<AppendResult> {
+    const now = this.opts.now();
+    return this.submitNormalized(docs.map((d) => normalizeEvent(d, now, defaultDataset)));
+  }
+
+  private async submitNormalized(events: AppendEvent[]): Promise<AppendResult> {
+    if (events.length === 0) return { stored: 0, batches: [] };
+    const docs = events.map((e) => e.event);
+    for (const t of this.opts.transforms) {
+      try {
+        t.process(docs);
+      } catch (err) {
+        this.opts.telemetry.component(t.name, 'transform').error(errorMessage(err).slice(0, 60), 'process');
+      }
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ events, resolve, reject }, events.length).catch(reject);
+      this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
+    });
+  }
+
+  private async run(): Promise<void> {
+    const inflight: Promise<void>[] = [];
+    for (;;) {
+      const subs = await this.queue.take(this.opts.batchEvents);
+      if (subs.length === 0) break;
+      this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
+      inflight.push(this.write(subs));
+      if (inflight.length >= this.opts.inflight) await inflight.shift();
+    }
+    await Promise.all(inflight);
+  }
+
+  private async write(subs: Submission[]): Promise<void> {
+    const all = subs.length === 1 ? (subs[0] as Submission).events : subs.flatMap((s) => s.events);
+    this.sink.received(all.length);
+    try {
+      const r = await this.opts.store.append(all);
+      this.sink.sent(all.length);
+      for (const s of subs) s.resolve({ stored: s.events.length, batches: r.batches });
+    } catch (err) {
+      this.sink.error((err as { code?: string }).code ?? 'write', 'append');
+      this.sink.dropped(all.length, 'store_write_failed', false);
+      for (const s of subs) s.reject(err);
+    }
+  }
+
+  /** Stops taking submissions and waits until everything already accepted is stored. */
+  async drain(): Promise<void> {
+    this.queue.close();
+    await this.loop;
+  }
+}

@@ -1,0 +1,15 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Starts a worker thread from a TypeScript or JavaScript module URL. Under a TypeScript loader the worker registers
+ * the same loader before importing its module, so source and built code run alike.
+ */
+export function startWorker(moduleUrl: URL, workerData: unknown): Worker {
+  if (moduleUrl.pathname.endsWith('.ts')) {
+    const boot =
+      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })` +
+      `.catch((e) => { setImmediate(() => { throw e; }); });`;
+    return new Worker(boot, { eval: true, workerData });
+  }
+  return new Worker(moduleUrl, { workerData });
+}

@@ -1,0 +1,64 @@
+import type { Parser, RawRecord } from '../core/component.js';
+import { addTag, setPath, type EcsEvent } from '../schema/event.js';
+import { F, PARSE_FAILURE_TAG } from '../schema/fields.js';
+import { parseSyslogHeader } from './syslog-header.js';
+import { sshdFields } from './sshd.js';
+
+const MAX_LINE = 65536;
+
+/**
+ * The line parser: a syslog-style header (RFC 5424, RFC 3164, ISO-timestamped) mapped to ECS, with the message kept.
+ * Lines it cannot read are kept whole in event.original and tagged _parse_failure.
+ */
+export class LineParser implements Parser {
+  readonly name = 'line';
+  constructor(private readonly now: () => number = Date.now) {}
+
+  parse(record: RawRecord): EcsEvent {
+    let line = record.message;
+    const truncated = line.length > MAX_LINE;
+    if (truncated) line = line.slice(0, MAX_LINE);
+    const e: EcsEvent = {};
+    setPath(e, F.eventOriginal, line);
+    if (record.peer) setPath(e, F.logSourceAddress, `${record.peer.address}:${record.peer.port}`);
+    if (record.file) setPath(e, F.logFilePath, record.file);
+    if (truncated) addTag(e, '_truncated');
+    const h = parseSyslogHeader(line, this.now());
+    if (!h) {
+      e[F.message] = line;
+      setPath(e, F.eventDataset, 'generic');
+      setPath(e, F.errorMessage, 'no known header: line kept as received');
+      addTag(e, PARSE_FAILURE_TAG);
+      return e;
+    }
+    e[F.message] = h.message;
+    if (h.ts !== undefined) e[F.timestamp] = new Date(h.ts).toISOString();
+    if (h.hostname !== undefined) {
+      setPath(e, F.hostHostname, h.hostname);
+      setPath(e, F.hostName, h.hostname);
+    }
+    if (h.appname !== undefined) {
+      setPath(e, F.processName, h.appname);
+      setPath(e, F.logSyslogAppname, h.appname);
+    }
+    if (h.procid !== undefined) {
+      const pid = Number(h.procid);
+      if (Number.isInteger(pid)) setPath(e, F.processPid, pid);
+    }
+    if (h.pri !== undefined) {
+      setPath(e, F.logSyslogPriority, h.pri);
+      setPath(e, F.logSyslogFacilityCode, h.pri >> 3);
+      setPath(e, F.logSyslogSeverityCode, h.pri & 7);
+    }
+    if (h.version !== undefined) setPath(e, F.logSyslogVersion, String(h.version));
+    if (h.msgid !== undefined) setPath(e, F.logSyslogMsgid, h.msgid);
+    if (h.structuredData !== undefined) setPath(e, 'log.syslog.structured_data_raw', h.structuredData);
+    const program = h.appname?.toLowerCase();
+    setPath(e, F.eventDataset, program === 'sshd' ? 'sshd' : 'syslog');
+    if (program === 'sshd') {
+      const f = sshdFields(h.message);
+      if (f) for (const [k, v] of Object.entries(f)) setPath(e, k, v);
+    }
+    return e;
+  }
+}

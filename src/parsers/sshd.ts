@@ -1,0 +1,38 @@
+import { F } from '../schema/fields.js';
+
+/** Fields recognised in an OpenSSH authentication message; a fuller parser library maps many more products. */
+export type Fields = Record<string, unknown>;
+
+const LOGIN = /^(Failed|Accepted) (password|publickey|keyboard-interactive\/pam|none) for (invalid user )?(\S*) from (\S+) port (\d+)/;
+const INVALID = /^Invalid user (\S*) from (\S+)(?: port (\d+))?/;
+
+export function sshdFields(message: string): Fields | undefined {
+  const m = LOGIN.exec(message);
+  if (m) {
+    const ok = m[1] === 'Accepted';
+    const f: Fields = {
+      [F.eventCategory]: ['authentication'],
+      [F.eventOutcome]: ok ? 'success' : 'failure',
+      [F.eventAction]: 'ssh_login',
+      [F.userName]: m[4],
+      [F.sourceIp]: m[5],
+      [F.sourcePort]: Number(m[6]),
+      'user.authentication.method': m[2],
+    };
+    if (m[3]) f['user.invalid'] = true;
+    return f;
+  }
+  const i = INVALID.exec(message);
+  if (i) {
+    const f: Fields = {
+      [F.eventCategory]: ['authentication'],
+      [F.eventOutcome]: 'failure',
+      [F.eventAction]: 'invalid_user',
+      [F.userName]: i[1],
+      [F.sourceIp]: i[2],
+    };
+    if (i[3]) f[F.sourcePort] = Number(i[3]);
+    return f;
+  }
+  return undefined;
+}

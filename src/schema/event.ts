@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { F } from './fields.js';
+
+/** An ECS document: nested JSON. Always has @timestamp, event.kind, event.dataset and event.ingested once normalized. */
+export type EcsEvent = Record<string, unknown>;
+
+/** What a client may send: any JSON object; @timestamp, when given, must be a parseable time. */
+export const IncomingEventSchema = z
+  .record(z.string(), z.unknown())
+  .refine((o) => !Array.isArray(o), { message: 'an event must be a JSON object' });
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads a dotted ECS path from a nested document (also accepts a literal dotted key). */
+export function getPath(doc: EcsEvent, path: string): unknown {
+  if (path in doc) return doc[path];
+  let cur: unknown = doc;
+  let start = 0;
+  while (start <= path.length) {
+    if (!isObject(cur)) return undefined;
+    const dot = path.indexOf('.', start);
+    const key = dot === -1 ? path.slice(start) : path.slice(start, dot);
+    cur = cur[key];
+    if (dot === -1) return cur;
+    start = dot + 1;
+  }
+  return undefined;
+}
+
+/** Sets a dotted ECS path, creating nested objects. An existing scalar in the way is replaced. */
+export function setPath(doc: EcsEvent, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur: Record<string, unknown> = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const key = parts[i] as string;
+    const next = cur[key];
+    if (isObject(next)) cur = next;
+    else {
+      const created: Record<string, unknown> = {};
+      cur[key] = created;
+      cur = created;
+    }
+  }
+  cur[parts[parts.length - 1] as string] = value;
+}
+
+/** Turns literal dotted keys ({"source.ip": x}) into nested objects, recursively. Depth-bounded. */
+export function expandDottedKeys(doc: EcsEvent, depth = 0): EcsEvent {
+  if (depth > 32) return doc;
+  const out: EcsEvent = {};
+  for (const [key, value] of Object.entries(doc)) {
+    const v = isObject(value) ? expandDottedKeys(value, depth + 1) : value;
+    if (key.includes('.') && key !== '.' && !key.startsWith('.') && !key.endsWith('.')) {
+      const existing = getPath(out, key);
+      if (isObject(existing) && isObject(v)) Object.assign(existing, v);
+      else setPath(out, key, v);
+    } else if (isObject(out[key]) && isObject(v)) {
+      Object.assign(out[key], v);
+    } else {
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
+/** Milliseconds since the epoch of an ISO string or epoch number; undefined when not a time. */
+export function parseTime(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // Seconds look like 10 digits, milliseconds like 13.
+    return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+  }
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Completes an event for storage: nested keys, @timestamp (kept when valid, otherwise the ingest time
+ * with an error noted), event.ingested, event.kind and event.dataset defaults.
+ */
+export function normalizeEvent(raw: EcsEvent, now: number, defaultDataset: string): { event: EcsEvent; ts: number } {
+  const event = expandDottedKeys(raw);
+  let ts = parseTime(event[F.timestamp]);
+  if (ts === undefined) {
+    if (event[F.timestamp] !== undefined) {
+      setPath(event, F.errorMessage, `invalid @timestamp ${JSON.stringify(event[F.timestamp]).slice(0, 80)}; ingest time used`);
+      addTag(event, '_timestamp_failure');
+    }
+    ts = now;
+  }
+  event[F.timestamp] = new Date(ts).toISOString();
+  setPath(event, F.eventIngested, new Date(now).toISOString());
+  if (getPath(event, F.eventKind) === undefined) setPath(event, F.eventKind, 'event');
+  if (typeof getPath(event, F.eventDataset) !== 'string') setPath(event, F.eventDataset, defaultDataset);
+  return { event, ts };
+}
+
+export function addTag(event: EcsEvent, tag: string): void {
+  const tags = event[F.tags];
+  if (Array.isArray(tags)) {
+    if (!tags.includes(tag)) tags.push(tag);
+  } else event[F.tags] = [tag];
+}

@@ -1,0 +1,45 @@
+/** ECS field names used by Vigil. Code refers to these constants, never to repeated string literals. */
+export const F = {
+  timestamp: '@timestamp',
+  message: 'message',
+  tags: 'tags',
+  eventKind: 'event.kind',
+  eventCategory: 'event.category',
+  eventType: 'event.type',
+  eventAction: 'event.action',
+  eventOutcome: 'event.outcome',
+  eventDataset: 'event.dataset',
+  eventOriginal: 'event.original',
+  eventIngested: 'event.ingested',
+  eventSeverity: 'event.severity',
+  eventRiskScore: 'event.risk_score',
+  sourceIp: 'source.ip',
+  sourcePort: 'source.port',
+  destinationIp: 'destination.ip',
+  destinationPort: 'destination.port',
+  userName: 'user.name',
+  hostName: 'host.name',
+  hostHostname: 'host.hostname',
+  processName: 'process.name',
+  processPid: 'process.pid',
+  logSourceAddress: 'log.source.address',
+  logFilePath: 'log.file.path',
+  logSyslogPriority: 'log.syslog.priority',
+  logSyslogFacilityCode: 'log.syslog.facility.code',
+  logSyslogSeverityCode: 'log.syslog.severity.code',
+  logSyslogAppname: 'log.syslog.appname',
+  logSyslogVersion: 'log.syslog.version',
+  logSyslogMsgid: 'log.syslog.msgid',
+  errorMessage: 'error.message',
+  networkTransport: 'network.transport',
+  networkBytes: 'network.bytes',
+  networkPackets: 'network.packets',
+  ruleId: 'rule.id',
+  ruleName: 'rule.name',
+  observerHostname: 'observer.hostname',
+} as const;
+
+export type FieldName = (typeof F)[keyof typeof F];
+
+/** Tag on events that no parser understood; the raw line is kept in event.original. */
+export const PARSE_FAILURE_TAG = '_parse_failure';

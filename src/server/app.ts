@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { VigilError, errorMessage } from '../core/errors.js';
+import type { Pipeline } from '../core/pipeline.js';
+import type { Telemetry } from '../core/telemetry.js';
+import type { Store } from '../store/store.js';
+import { bearerToken, tokenMatches } from './auth.js';
+import { HttpError, statusFor } from './errors.js';
+import { registerIngest } from './routes/ingest.js';
+import { registerSearch } from './routes/search.js';
+
+export interface AppDeps {
+  store: Store;
+  pipeline: Pipeline;
+  telemetry: Telemetry;
+  token: string;
+  bodyLimitBytes: number;
+  version: string;
+  health: () => Promise<Record<string, unknown>>;
+}
+
+const PUBLIC = new Set(['/api/v1/health']);
+
+/** Endpoints of the contract whose feature has not landed yet answer 501 with a stable code. */
+const NOT_YET = [
+  ['GET', '/api/v1/stream'],
+  ['GET', '/api/v1/alerts'],
+  ['GET', '/api/v1/alerts/:id'],
+  ['POST', '/api/v1/alerts/:id/status'],
+  ['GET', '/api/v1/rules'],
+  ['POST', '/api/v1/rules'],
+  ['POST', '/api/v1/rules/:id/test'],
+  ['GET', '/api/v1/assets'],
+  ['PUT', '/api/v1/assets'],
+  ['POST', '/_bulk'],
+  ['POST', '/api/v1/_bulk'],
+  ['POST', '/services/collector/event'],
+] as const;
+
+export function sendError(reply: FastifyReply, status: number, code: string, message: string, extra?: Record<string, unknown>): FastifyReply {
+  return reply.code(status).send({ error: { code, message, ...extra } });
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimitBytes, return503OnClosing: true });
+  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (PUBLIC.has(path)) return;
+    if (!tokenMatches(bearerToken(req.headers.authorization), deps.token)) {
+      reply.header('WWW-Authenticate', 'Bearer realm="vigil"');
+      await sendError(reply, 401, 'VIGIL_ERR_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer TOKEN)');
+    }
+  });
+
+  app.setErrorHandler((err: unknown, _req, reply) => {
+    if (err instanceof HttpError) return sendError(reply, err.status, err.code, err.message, err.extra);
+    if (err instanceof VigilError) {
+      const extra: Record<string, unknown> = {};
+      for (const k of ['position', 'expected'] as const) {
+        const v = (err as unknown as Record<string, unknown>)[k];
+        if (v !== undefined) extra[k] = v;
+      }
+      return sendError(reply, statusFor(err.code), err.code, err.message, extra);
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = (err as { code?: string }).code ?? 'BAD_REQUEST';
+      return sendError(reply, status, `VIGIL_ERR_HTTP_${code.replace(/^FST_ERR_/, '')}`, errorMessage(err));
+    }
+    return sendError(reply, 500, 'VIGIL_ERR_INTERNAL', 'internal error');
+  });
+  app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'VIGIL_ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`));
+
+  app.get('/api/v1/health', async () => ({ status: 'ok', version: deps.version, ...(await deps.health()) }));
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('Content-Type', deps.telemetry.registry.contentType);
+    return deps.telemetry.metrics();
+  });
+  registerIngest(app, deps);
+  registerSearch(app, deps);
+  for (const [method, url] of NOT_YET) {
+    app.route({ method, url, handler: (_req, reply) => sendError(reply, 501, 'VIGIL_ERR_NOT_AVAILABLE', `${method} ${url} is not yet available in this version`) });
+  }
+  return app;
+}

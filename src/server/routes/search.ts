@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { runSearch } from '../../search/run.js';
+import type { AppDeps } from '../app.js';
+
+/** GET /api/v1/search?q=&from=&to=&limit= */
+export function registerSearch(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/api/v1/search', async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    return runSearch(deps.store, { q: q.q ?? '*', from: q.from, to: q.to, limit: q.limit }, Date.now());
+  });
+}

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../core/config.js';
+import { acquireLock } from '../core/lockfile.js';
+import { Pipeline } from '../core/pipeline.js';
+import { Telemetry } from '../core/telemetry.js';
+import { LineParser } from '../parsers/line.js';
+import { SqliteStore } from '../store/sqlite/index.js';
+import { VERSION } from '../version.js';
+import { buildApp } from './app.js';
+import { loadAdminToken } from './auth.js';
+
+export interface Running {
+  app: FastifyInstance;
+  url: string;
+  tokenPath?: string;
+  tokenCreated: boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts everything the config names: store, pipeline, HTTP API. Returns once the API is listening. */
+export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: string | undefined }): Promise<Running> {
+  mkdirSync(config.data_dir, { recursive: true });
+  const release = acquireLock(config.data_dir, 'vigil serve');
+  const telemetry = new Telemetry({ defaultMetrics: true });
+  const store = new SqliteStore({
+    dir: `${config.data_dir}/store`,
+    sync: config.store.sync,
+    sealEvents: config.store.seal_events,
+    sealAgeMs: config.store.seal_age_minutes * 60_000,
+    ...(config.store.retention_days !== undefined ? { retentionDays: config.store.retention_days } : {}),
+  });
+  try {
+    await store.open();
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const pipeline = new Pipeline({
+    store,
+    telemetry,
+    parser: new LineParser(),
+    batchEvents: config.pipeline.batch_events,
+    queueEvents: config.pipeline.queue_events,
+  });
+  const { token, created, path } = loadAdminToken(config.data_dir, env.VIGIL_ADMIN_TOKEN);
+  const started = Date.now();
+  const app = buildApp({
+    store,
+    pipeline,
+    telemetry,
+    token,
+    version: VERSION,
+    bodyLimitBytes: Math.round(config.http.body_limit_mb * 1024 * 1024),
+    health: async () => {
+      const s = await store.stats();
+      return {
+        uptime_s: Math.round((Date.now() - started) / 1000),
+        components: {
+          store: { state: 'ok', events: s.events, partitions: s.partitions, bytes: s.bytes, wal_bytes: s.walBytes },
+          pipeline: { state: 'ok' },
+        },
+      };
+    },
+  });
+  const retention = setInterval(() => {
+    store.applyRetention(Date.now()).catch((err: unknown) => process.emitWarning(`retention failed: ${String(err)}`));
+  }, 3_600_000);
+  retention.unref();
+  try {
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (err) {
+    await pipeline.drain();
+    await store.close();
+    release();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    ...(path !== undefined ? { tokenPath: path } : {}),
+    tokenCreated: created,
+    stop: () => {
+      stopping ??= (async () => {
+        clearInterval(retention);
+        await app.close(); // stop accepting; in-flight requests finish (their events are committed first)
+        await pipeline.drain();
+        await store.close();
+        release();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { F } from '../schema/fields.js';
+import { getPath, type EcsEvent } from '../schema/event.js';
+
+/**
+ * The stored form of one event. The message is kept in its own column (full-text indexed when sealed) and left out
+ * of `doc`, so the event is stored once. The key columns are copies of small fields used by sealed indexes.
+ */
+export interface StoredRow {
+  ts: number;
+  sourceIp: string | null;
+  destinationIp: string | null;
+  userName: string | null;
+  hostName: string | null;
+  dataset: string | null;
+  outcome: string | null;
+  message: string | null;
+  doc: string;
+}
+
+/** Indexed key columns, in storage order, with the ECS field each copies. */
+export const KEY_COLUMNS = [
+  ['source_ip', F.sourceIp],
+  ['destination_ip', F.destinationIp],
+  ['user_name', F.userName],
+  ['host_name', F.hostName],
+  ['dataset', F.eventDataset],
+  ['outcome', F.eventOutcome],
+] as const;
+
+function keyString(v: unknown): string | null {
+  if (typeof v === 'string') return v.length <= 1024 ? v : null;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return null;
+}
+
+export function toRow(event: EcsEvent, ts: number): StoredRow {
+  const message = event[F.message];
+  let doc: string;
+  let msg: string | null = null;
+  if (typeof message === 'string') {
+    msg = message;
+    const rest: EcsEvent = { ...event };
+    delete rest[F.message];
+    doc = JSON.stringify(rest);
+  } else {
+    doc = JSON.stringify(event);
+  }
+  return {
+    ts,
+    sourceIp: keyString(getPath(event, F.sourceIp)),
+    destinationIp: keyString(getPath(event, F.destinationIp)),
+    userName: keyString(getPath(event, F.userName)),
+    hostName: keyString(getPath(event, F.hostName)),
+    dataset: keyString(getPath(event, F.eventDataset)),
+    outcome: keyString(getPath(event, F.eventOutcome)),
+    message: msg,
+    doc,
+  };
+}
+
+/** Rebuilds the ECS document from its stored form. */
+export function fromRow(doc: string, message: string | null): EcsEvent {
+  const event = JSON.parse(doc) as EcsEvent;
+  if (message !== null) return { [F.timestamp]: event[F.timestamp], [F.message]: message, ...event };
+  return event;
+}

@@ -1,0 +1,2 @@
+export { SqliteStore, StoreWriteError, type SqliteStoreOptions } from './sqlite-store.js';
+export { verifyStore } from './verify.js';

@@ -1,0 +1,299 @@
+import type Database from 'better-sqlite3';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { VigilError } from '../../core/errors.js';
+import { startWorker } from '../../core/worker.js';
+import { encodeBatch } from '../batch-codec.js';
+import { toRow } from '../row.js';
+import type { AppendEvent, AppendResult, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
+import { Catalog, type PartitionInfo } from './catalog.js';
+import { removePartitionFiles } from './hot-writer.js';
+import type { SealerReply, SealerRequest, WriterInit, WriterReply, WriterRequest } from './messages.js';
+import { openPartition, type SyncMode } from './open.js';
+import { searchPartitions, type PartitionHandle } from './search.js';
+import { verifyStore } from './verify.js';
+
+export interface SqliteStoreOptions {
+  dir: string;
+  /** fsync every commit ('full', default) or leave it to the OS ('normal': survives a process crash, not power loss) */
+  sync?: SyncMode;
+  /** seal the hot partition at this many events */
+  sealEvents?: number;
+  /** ... or at this age */
+  sealAgeMs?: number;
+  /** appends wait while this many partitions wait to be sealed */
+  maxSealBacklog?: number;
+  retentionDays?: number;
+  /** events per chained batch at most; larger appends are split */
+  maxBatchEvents?: number;
+  /** search and verify only: no writer, no sealer (for the CLI beside a running server) */
+  readOnly?: boolean;
+}
+
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+interface Pending {
+  resolve: (r: WriterReply) => void;
+  reject: (e: Error) => void;
+}
+
+/** Typed error for a store that cannot write (read-only or full disk): the caller must not acknowledge. */
+export class StoreWriteError extends VigilError {}
+
+/**
+ * The embedded store: a hot SQLite partition appended by a writer thread, sealed partitions built by a sealer
+ * thread, and searches on the calling thread over short read transactions.
+ */
+export class SqliteStore implements Store {
+  private readonly opts: Required<Omit<SqliteStoreOptions, 'retentionDays'>> & { retentionDays: number | undefined };
+  private writer?: Worker;
+  private sealer?: Worker;
+  private catalog?: Catalog;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly handles = new Map<string, Database.Database>();
+  private readonly sealQueue: number[] = [];
+  private sealing: number | undefined;
+  private sealWaiters: (() => void)[] = [];
+  private ageTimer?: NodeJS.Timeout;
+  private fatal: Error | undefined;
+  private closed = false;
+  lastSealMs = 0;
+
+  constructor(options: SqliteStoreOptions) {
+    this.opts = {
+      dir: options.dir,
+      sync: options.sync ?? 'full',
+      sealEvents: options.sealEvents ?? 250_000,
+      sealAgeMs: options.sealAgeMs ?? 10 * 60_000,
+      maxSealBacklog: options.maxSealBacklog ?? 2,
+      retentionDays: options.retentionDays,
+      maxBatchEvents: options.maxBatchEvents ?? 10_000,
+      readOnly: options.readOnly ?? false,
+    };
+  }
+
+  async open(): Promise<void> {
+    const dir = this.opts.dir;
+    if (this.opts.readOnly) {
+      if (!existsSync(join(dir, 'catalog.sqlite'))) throw new VigilError('VIGIL_ERR_STORE_OPEN', `no store in ${dir}`);
+      this.catalog = new Catalog(dir);
+      return;
+    }
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+      const probe = join(dir, '.write-probe');
+      writeFileSync(probe, 'ok');
+      rmSync(probe);
+    } catch (err) {
+      throw new StoreWriteError('VIGIL_ERR_STORE_UNWRITABLE', `data directory ${dir} is not writable: ${(err as Error).message}`, { cause: err });
+    }
+    this.catalog = new Catalog(dir);
+    const init: WriterInit = { dir, sync: this.opts.sync, sealEvents: this.opts.sealEvents, sealAgeMs: this.opts.sealAgeMs };
+    const writer = startWorker(new URL(`./writer-worker${ext}`, import.meta.url), init);
+    this.writer = writer;
+    await new Promise<void>((resolve, reject) => {
+      const onMsg = (m: WriterReply): void => {
+        if (m.type === 'ready') resolve();
+        else if (m.type === 'error') reject(new StoreWriteError('VIGIL_ERR_STORE_OPEN', `cannot open the store in ${dir}: ${m.message}`));
+      };
+      writer.once('message', onMsg);
+      writer.once('error', reject);
+    });
+    writer.on('message', (m: WriterReply) => this.onWriterMessage(m));
+    writer.on('error', (err) => this.failAll(err));
+    writer.on('exit', (code) => {
+      if (!this.closed) this.failAll(new Error(`store writer exited (${code})`));
+    });
+    const sealer = startWorker(new URL(`./sealer-worker${ext}`, import.meta.url), { dir });
+    this.sealer = sealer;
+    sealer.on('message', (m: SealerReply) => this.onSealerMessage(m));
+    sealer.on('error', (err) => this.failAll(err));
+    for (const p of this.catalog.list()) if (p.state === 'sealing') this.enqueueSeal(p.id);
+    this.cleanupFiles();
+    const tick = Math.max(1000, Math.min(this.opts.sealAgeMs / 4, 30_000));
+    this.ageTimer = setInterval(() => {
+      this.request({ type: 'rotate', id: 0, force: false }).catch(() => undefined);
+    }, tick);
+    this.ageTimer.unref();
+  }
+
+  private failAll(err: Error): void {
+    this.fatal = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private onWriterMessage(m: WriterReply): void {
+    if (m.type === 'ready') return;
+    if ((m.type === 'committed' || m.type === 'rotated') && m.rotated !== undefined) this.enqueueSeal(m.rotated);
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (m.type === 'error') {
+      const full = m.code === 'SQLITE_FULL' || /disk is full|database or disk is full/i.test(m.message);
+      const ro = m.code === 'SQLITE_READONLY' || /readonly/i.test(m.message);
+      const code = full ? 'VIGIL_ERR_STORE_FULL' : ro ? 'VIGIL_ERR_STORE_READONLY' : 'VIGIL_ERR_STORE_WRITE';
+      p.reject(new StoreWriteError(code, `store write failed: ${m.message}`));
+    } else p.resolve(m);
+  }
+
+  private onSealerMessage(m: SealerReply): void {
+    if (m.type === 'closed') return;
+    this.sealing = undefined;
+    if (m.type === 'sealed') {
+      this.lastSealMs = m.ms;
+      this.cleanupFiles();
+    } else {
+      // Leave it in 'sealing': it stays searchable from its hot file and is retried at the next start.
+      process.emitWarning(`sealing partition ${m.partition} failed: ${m.message}`);
+    }
+    this.startNextSeal();
+    const waiters = this.sealWaiters;
+    this.sealWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private enqueueSeal(id: number): void {
+    if (this.sealing === id || this.sealQueue.includes(id)) return;
+    this.sealQueue.push(id);
+    this.startNextSeal();
+  }
+
+  private startNextSeal(): void {
+    if (this.sealing !== undefined || !this.sealer) return;
+    const next = this.sealQueue.shift();
+    if (next === undefined) return;
+    this.sealing = next;
+    const req: SealerRequest = { type: 'seal', partition: next };
+    this.sealer.postMessage(req);
+  }
+
+  private backlog(): number {
+    return this.sealQueue.length + (this.sealing === undefined ? 0 : 1);
+  }
+
+  private request(req: WriterRequest): Promise<WriterReply> {
+    const writer = this.writer;
+    if (this.fatal) return Promise.reject(this.fatal);
+    if (!writer || this.closed) return Promise.reject(new VigilError('VIGIL_ERR_STORE_CLOSED', 'store is closed'));
+    const id = this.nextId++;
+    const msg = { ...req, id };
+    return new Promise<WriterReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (msg.type === 'append') writer.postMessage(msg, [msg.buf.buffer as ArrayBuffer]);
+      else writer.postMessage(msg);
+    });
+  }
+
+  async append(events: readonly AppendEvent[]): Promise<AppendResult> {
+    while (this.backlog() >= this.opts.maxSealBacklog && !this.closed) {
+      await new Promise<void>((resolve) => this.sealWaiters.push(resolve));
+    }
+    const batches: number[] = [];
+    const commits: Promise<WriterReply>[] = [];
+    for (let i = 0; i < events.length; i += this.opts.maxBatchEvents) {
+      const rows = events.slice(i, i + this.opts.maxBatchEvents).map((e) => toRow(e.event, e.ts));
+      const buf = encodeBatch(rows);
+      const copy = new Uint8Array(buf.length);
+      copy.set(buf);
+      commits.push(this.request({ type: 'append', id: 0, buf: copy }));
+    }
+    for (const r of await Promise.all(commits)) if (r.type === 'committed') batches.push(r.batch);
+    return { stored: events.length, batches };
+  }
+
+  private handle(p: PartitionInfo): Database.Database {
+    let db = this.handles.get(p.file);
+    if (!db) {
+      db = openPartition(join(this.opts.dir, p.file), { mustExist: true, readonly: p.state === 'sealed' });
+      db.pragma('cache_size = -16384');
+      this.handles.set(p.file, db);
+    }
+    return db;
+  }
+
+  private partitions(): PartitionInfo[] {
+    if (!this.catalog) throw new VigilError('VIGIL_ERR_STORE_CLOSED', 'store is not open');
+    return this.catalog.list();
+  }
+
+  search(req: SearchRequest): Promise<SearchResult> {
+    const parts = this.partitions();
+    const handles: PartitionHandle[] = parts.map((info) => ({ info, db: this.handle(info) }));
+    return Promise.resolve(searchPartitions(handles, req));
+  }
+
+  /** Closes read handles of files that are no longer current and removes hot files whose partition is sealed. */
+  private cleanupFiles(): void {
+    const live = new Set(this.partitions().map((p) => p.file));
+    for (const [file, db] of this.handles) {
+      if (!live.has(file)) {
+        db.close();
+        this.handles.delete(file);
+      }
+    }
+    for (const f of readdirSync(this.opts.dir)) {
+      const m = /^(p\d{8}\.(?:hot\.)?sqlite)$/.exec(f);
+      if (m && !live.has(f)) removePartitionFiles(this.opts.dir, f);
+    }
+  }
+
+  verify(): Promise<VerifyReport> {
+    return Promise.resolve(verifyStore(this.opts.dir));
+  }
+
+  async seal(): Promise<void> {
+    const r = await this.request({ type: 'rotate', id: 0, force: true });
+    if (r.type === 'rotated' && r.rotated === undefined && this.backlog() === 0) return;
+    while (this.backlog() > 0) await new Promise<void>((resolve) => this.sealWaiters.push(resolve));
+  }
+
+  applyRetention(now: number): Promise<RetentionResult> {
+    const result: RetentionResult = { partitionsDeleted: 0, eventsDeleted: 0 };
+    const days = this.opts.retentionDays;
+    if (days === undefined || !this.catalog) return Promise.resolve(result);
+    const cutoff = now - days * 86_400_000;
+    // Only the oldest partitions go, in order, so the chain stays verifiable from the anchor on.
+    for (const p of this.partitions()) {
+      if (p.state !== 'sealed' || p.maxTs === null || p.maxTs >= cutoff) break;
+      this.catalog.removeSealed(p, now);
+      result.partitionsDeleted++;
+      result.eventsDeleted += p.events;
+    }
+    if (result.partitionsDeleted > 0) this.cleanupFiles();
+    return Promise.resolve(result);
+  }
+
+  stats(): Promise<StoreStats> {
+    const parts = this.partitions();
+    const s: StoreStats = { events: 0, partitions: { hot: 0, sealing: 0, sealed: 0 }, bytes: 0, walBytes: 0 };
+    for (const p of parts) {
+      s.partitions[p.state]++;
+      const path = join(this.opts.dir, p.file);
+      if (p.state === 'hot') {
+        const db = this.handle(p);
+        s.events += (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+      } else s.events += p.events;
+      if (existsSync(path)) s.bytes += statSync(path).size;
+      if (existsSync(`${path}-wal`)) s.walBytes += statSync(`${path}-wal`).size;
+    }
+    return Promise.resolve(s);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearInterval(this.ageTimer);
+    if (this.writer && !this.fatal && !this.opts.readOnly) await this.request({ type: 'close', id: 0 }).catch(() => undefined);
+    this.closed = true;
+    for (const w of this.sealWaiters) w();
+    this.sealWaiters = [];
+    // A seal in progress is abandoned safely: the partition stays 'sealing' and is sealed again at the next open.
+    await Promise.all([this.writer?.terminate(), this.sealer?.terminate()]);
+    for (const db of this.handles.values()) db.close();
+    this.handles.clear();
+    this.catalog?.close();
+  }
+}

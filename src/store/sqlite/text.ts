@@ -1,0 +1,42 @@
+/**
+ * Full-text semantics shared by the FTS5 index (sealed partitions) and the scan of the hot partition: text is split
+ * into lower-cased runs of letters and digits (like FTS5's unicode61 tokenizer); a phrase matches when its tokens
+ * appear consecutively; a prefix search matches the last token as a prefix.
+ */
+const TOKEN = /[\p{L}\p{N}]+/gu;
+const MAX_TEXT = 65536;
+
+export function tokenize(text: string): string[] {
+  return (text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text).toLowerCase().match(TOKEN) ?? [];
+}
+
+export function textMatches(text: string, phrase: string, prefix: boolean): boolean {
+  const want = tokenize(phrase);
+  if (want.length === 0) return false;
+  const have = tokenize(text);
+  const last = want.length - 1;
+  outer: for (let i = 0; i + want.length <= have.length; i++) {
+    for (let j = 0; j <= last; j++) {
+      const h = have[i + j] as string;
+      const w = want[j] as string;
+      if (j === last && prefix ? !h.startsWith(w) : h !== w) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** The FTS5 query string for a phrase: tokens quoted (quotes doubled), with `*` for a prefix search. */
+export function ftsQuery(phrase: string, prefix: boolean): string | undefined {
+  const toks = tokenize(phrase);
+  if (toks.length === 0) return undefined;
+  return `"${toks.join(' ').replaceAll('"', '""')}"${prefix ? ' *' : ''}`;
+}
+
+/** A LIKE pattern that every matching text satisfies (a cheap prefilter before the exact check). */
+export function likePrefilter(phrase: string): string | undefined {
+  const toks = tokenize(phrase);
+  const longest = toks.reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (longest.length === 0 || !/^[\x00-\x7f]+$/.test(longest)) return undefined;
+  return `%${longest.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
