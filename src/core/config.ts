@@ -47,9 +47,11 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 function describeIssues(err: z.ZodError): string {
   return err.issues
-    .map((i) => {
+    .flatMap((i) => {
+      // an unknown key is reported at its own path (http.prot), not at the object holding it
+      if (i.code === 'unrecognized_keys') return i.keys.map((k) => `${[...i.path, k].join('.')}: unknown key`);
       const path = i.path.length ? i.path.join('.') : '(top level)';
-      return `${path}: ${i.message}`;
+      return [`${path}: ${i.message}`];
     })
     .join('; ');
 }

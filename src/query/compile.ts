@@ -10,7 +10,8 @@ type Param = string | number | null;
 /**
  * Compiles a filter to an SQLite WHERE fragment. Values are always bound parameters. Semantics:
  * - keyword/text: exact, case-sensitive `=`; with wildcards `GLOB` (other GLOB metacharacters matched literally);
- *   ranges compare strings.
+ *   ranges compare strings. On keyword fields an unquoted numeric value also matches, and compares numerically
+ *   with, values stored as numbers (see `looseNumber`).
  * - ip: `a/n` is a network, `vigil_cidr(<ip>, ?)`; otherwise `=` on the canonical address text (see cidr.ts);
  *   with wildcards `GLOB` on the text. No ranges.
  * - number: numeric; date: epoch milliseconds, `=` is the exact instant (`@timestamp:2024-01-02` is midnight UTC,
@@ -67,7 +68,12 @@ class Compiler {
     }
     const text = valueText(v);
     switch (type) {
-      case 'keyword':
+      case 'keyword': {
+        const n = looseNumber(v);
+        if (n === null) return this.bind(`${x} = ?`, text);
+        this.params.push(text, n);
+        return `${x} IN (?, ?)`;
+      }
       case 'text':
         return this.bind(`${x} = ?`, text);
       case 'ip': {
@@ -93,7 +99,12 @@ class Compiler {
 
   private range(x: string, type: FieldType, e: RangeExpr): string {
     switch (type) {
-      case 'keyword':
+      case 'keyword': {
+        const n = looseNumber(e.value);
+        if (n === null) return this.bind(`${x} ${e.op} ?`, valueText(e.value));
+        this.params.push(n, valueText(e.value));
+        return `CASE WHEN typeof(${x}) IN ('integer', 'real') THEN ${x} ${e.op} ? ELSE ${x} ${e.op} ? END`;
+      }
       case 'text':
         return this.bind(`${x} ${e.op} ?`, valueText(e.value));
       case 'number':
@@ -129,6 +140,14 @@ class Compiler {
     this.params.push(param);
     return sql;
   }
+}
+
+/**
+ * Keyword fields are compared as stored: an unquoted numeric value also matches a value stored as a JSON number
+ * (`seq:5`, `seq > 5` on a field the schema does not type). A quoted value is always a string.
+ */
+function looseNumber(v: Value): number | null {
+  return v.quoted ? null : parseNumber(valueText(v));
 }
 
 function comparable(type: 'number' | 'date', v: Value, field: string): number {
