@@ -16,7 +16,7 @@ export function errorMessage(err: unknown): string {
 /** Node system errors carry a string `code` such as ENOSPC or EACCES. */
 export function systemErrorCode(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
+    const code: unknown = err.code;
     if (typeof code === 'string') return code;
   }
   return undefined;

@@ -3,8 +3,10 @@ import { F } from '../schema/fields.js';
 /** Fields recognised in an OpenSSH authentication message; a fuller parser library maps many more products. */
 export type Fields = Record<string, unknown>;
 
-const LOGIN = /^(Failed|Accepted) (password|publickey|keyboard-interactive\/pam|none) for (invalid user )?(\S*) from (\S+) port (\d+)/;
-const INVALID = /^Invalid user (\S*) from (\S+)(?: port (\d+))?/;
+// The user name is whatever the client sent (it may hold spaces); sshd appends the peer address after it, so the
+// address is taken from the last " from ADDR port N" of the line.
+const LOGIN = /^(Failed|Accepted) (password|publickey|keyboard-interactive\/pam|none) for (invalid user )?(.*) from (\S+) port (\d+)/;
+const INVALID = /^Invalid user (.*) from (\S+)(?: port (\d+))?/;
 
 export function sshdFields(message: string): Fields | undefined {
   const m = LOGIN.exec(message);

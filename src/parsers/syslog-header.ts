@@ -15,8 +15,10 @@ export interface SyslogHeader {
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 
 const RFC5424 = /^(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: ([\s\S]*))?$/;
-const BSD_TS = /^([A-Za-z]{3}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: (\d{4}))? /;
-const ISO_TS = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?) /;
+// `Mar  7 19:06:53`, also with a year after the day or after the time, a colon after the time, one space before it
+// (all seen from real senders), and at the very end of a line (a header with no message).
+const BSD_TS = /^ ?([A-Za-z]{3}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: (\d{4}))?:?(?: |$)/;
+const ISO_TS = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)(?: |$)/;
 const TAG = /^([^\s:[\]]{1,64})(?:\[([^\]\s]{1,32})\])?: ?/;
 
 function nil(v: string): string | undefined {
@@ -87,8 +89,9 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
   if (bsd) {
     const month = MONTHS[(bsd[1] as string).toLowerCase()];
     if (month === undefined) return undefined;
-    const ms = bsd[6] ? Math.floor(Number(`0.${bsd[6]}`) * 1000) : 0;
-    h.ts = resolveBsdTime(month, Number(bsd[2]), Number(bsd[3]), Number(bsd[4]), Number(bsd[5]), ms, now, bsd[7] ? Number(bsd[7]) : undefined);
+    const ms = bsd[7] ? Math.floor(Number(`0.${bsd[7]}`) * 1000) : 0;
+    const year = bsd[3] ?? bsd[8];
+    h.ts = resolveBsdTime(month, Number(bsd[2]), Number(bsd[4]), Number(bsd[5]), Number(bsd[6]), ms, now, year ? Number(year) : undefined);
     afterHostAndTag(rest.slice(bsd[0].length), h);
     return h;
   }

@@ -13,16 +13,38 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Documents come from clients, so keys are read and written as own properties only: a key such as `__proto__`
+ * is kept as data and never reaches an object's prototype.
+ */
+function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+function put(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+/** Deep merge: both forms of one object ({"a.b": {...}} and {"a": {"b": {...}}}) keep all their members. */
+function merge(target: Record<string, unknown>, src: Record<string, unknown>, depth = 0): void {
+  for (const [k, v] of Object.entries(src)) {
+    const existing = own(target, k);
+    if (depth < 32 && isObject(existing) && isObject(v)) merge(existing, v, depth + 1);
+    else put(target, k, v);
+  }
+}
+
 /** Reads a dotted ECS path from a nested document (also accepts a literal dotted key). */
 export function getPath(doc: EcsEvent, path: string): unknown {
-  if (path in doc) return doc[path];
+  if (Object.hasOwn(doc, path)) return doc[path];
   let cur: unknown = doc;
   let start = 0;
   while (start <= path.length) {
     if (!isObject(cur)) return undefined;
     const dot = path.indexOf('.', start);
     const key = dot === -1 ? path.slice(start) : path.slice(start, dot);
-    cur = cur[key];
+    cur = own(cur, key);
     if (dot === -1) return cur;
     start = dot + 1;
   }
@@ -35,15 +57,15 @@ export function setPath(doc: EcsEvent, path: string, value: unknown): void {
   let cur: Record<string, unknown> = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const key = parts[i] as string;
-    const next = cur[key];
+    const next = own(cur, key);
     if (isObject(next)) cur = next;
     else {
       const created: Record<string, unknown> = {};
-      cur[key] = created;
+      put(cur, key, created);
       cur = created;
     }
   }
-  cur[parts[parts.length - 1] as string] = value;
+  put(cur, parts[parts.length - 1] as string, value);
 }
 
 /** Turns literal dotted keys ({"source.ip": x}) into nested objects, recursively. Depth-bounded. */
@@ -54,12 +76,12 @@ export function expandDottedKeys(doc: EcsEvent, depth = 0): EcsEvent {
     const v = isObject(value) ? expandDottedKeys(value, depth + 1) : value;
     if (key.includes('.') && key !== '.' && !key.startsWith('.') && !key.endsWith('.')) {
       const existing = getPath(out, key);
-      if (isObject(existing) && isObject(v)) Object.assign(existing, v);
+      if (isObject(existing) && isObject(v)) merge(existing, v);
       else setPath(out, key, v);
-    } else if (isObject(out[key]) && isObject(v)) {
-      Object.assign(out[key], v);
     } else {
-      out[key] = v;
+      const existing = own(out, key);
+      if (isObject(existing) && isObject(v)) merge(existing, v);
+      else put(out, key, v);
     }
   }
   return out;

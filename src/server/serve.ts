@@ -87,7 +87,15 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     stop: () => {
       stopping ??= (async () => {
         clearInterval(retention);
-        await app.close(); // stop accepting; in-flight requests finish (their events are committed first)
+        // Stop accepting; in-flight requests finish (their events are committed first). Their keep-alive connections
+        // turn idle only afterwards, and close() would then wait out the client's keep-alive (72 s by default), so
+        // idle connections are closed as they appear.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await pipeline.drain();
         await store.close();
         release();

@@ -33,10 +33,17 @@ export function ftsQuery(phrase: string, prefix: boolean): string | undefined {
   return `"${toks.join(' ').replaceAll('"', '""')}"${prefix ? ' *' : ''}`;
 }
 
-/** A LIKE pattern that every matching text satisfies (a cheap prefilter before the exact check). */
+/**
+ * A LIKE pattern that every matching text satisfies (a cheap prefilter before the exact check). LIKE folds ASCII case
+ * only, so only ASCII tokens qualify; and two non-ASCII letters lower-case to ASCII ones (KELVIN SIGN to k, İ to i and
+ * a dot), so the pattern is the longest run of an ASCII token without 'i' or 'k'.
+ */
 export function likePrefilter(phrase: string): string | undefined {
-  const toks = tokenize(phrase);
-  const longest = toks.reduce((a, b) => (b.length > a.length ? b : a), '');
-  if (longest.length === 0 || !/^[\x00-\x7f]+$/.test(longest)) return undefined;
-  return `%${longest.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  let run = '';
+  for (const tok of tokenize(phrase)) {
+    if (!/^[a-z0-9]+$/.test(tok)) continue;
+    for (const part of tok.split(/[ik]+/)) if (part.length > run.length) run = part;
+  }
+  if (run.length === 0) return undefined;
+  return `%${run.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
