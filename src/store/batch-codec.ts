@@ -1,70 +1,48 @@
 import type { StoredRow } from './row.js';
 
 /**
- * A batch of rows as one byte buffer: moved to the writer thread without copying, and the exact bytes the
- * integrity chain hashes. Per row: f64 ts, then eight strings (six key columns, message, doc), each a u32 byte
- * length (NULL_LEN for null) followed by UTF-8 bytes.
+ * A batch of rows as one string: cheap to build, cheap to hand to the writer thread, and exactly what the integrity
+ * chain hashes (as UTF-8). Each row is the JSON array [ts, source_ip, destination_ip, user_name, host_name, dataset,
+ * outcome, message], then U+0001, then the row's doc JSON; rows are separated by U+0002. JSON text never holds a raw
+ * control character, so the separators cannot occur inside a row.
  */
-const NULL_LEN = 0xffffffff;
-const STRINGS_PER_ROW = 8;
+const FIELD_SEP = '\u0001';
+const ROW_SEP = '\u0002';
 
-function rowStrings(r: StoredRow): (string | null)[] {
-  return [r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message, r.doc];
+export function encodeRow(r: StoredRow): string {
+  return JSON.stringify([r.ts, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message]) + FIELD_SEP + r.doc;
 }
 
-export function encodeBatch(rows: readonly StoredRow[]): Buffer {
-  let size = 0;
-  for (const r of rows) {
-    size += 8;
-    for (const s of rowStrings(r)) size += 4 + (s === null ? 0 : Buffer.byteLength(s, 'utf8'));
-  }
-  const buf = Buffer.allocUnsafe(size);
-  let off = 0;
-  for (const r of rows) {
-    buf.writeDoubleLE(r.ts, off);
-    off += 8;
-    for (const s of rowStrings(r)) {
-      if (s === null) {
-        buf.writeUInt32LE(NULL_LEN, off);
-        off += 4;
-      } else {
-        const n = buf.write(s, off + 4, 'utf8');
-        buf.writeUInt32LE(n, off);
-        off += 4 + n;
-      }
-    }
-  }
-  return buf;
+export function encodeBatch(rows: readonly StoredRow[]): string {
+  const parts = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) parts[i] = encodeRow(rows[i] as StoredRow);
+  return parts.join(ROW_SEP);
 }
 
-export function decodeBatch(buf: Uint8Array): StoredRow[] {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+type Head = [number, string | null, string | null, string | null, string | null, string | null, string | null, string | null];
+
+export function decodeBatch(batch: string): StoredRow[] {
+  if (batch.length === 0) return [];
   const rows: StoredRow[] = [];
-  let off = 0;
-  const strs: (string | null)[] = new Array<string | null>(STRINGS_PER_ROW);
-  while (off < b.length) {
-    const ts = b.readDoubleLE(off);
-    off += 8;
-    for (let i = 0; i < STRINGS_PER_ROW; i++) {
-      const n = b.readUInt32LE(off);
-      off += 4;
-      if (n === NULL_LEN) strs[i] = null;
-      else {
-        strs[i] = b.toString('utf8', off, off + n);
-        off += n;
-      }
-    }
+  let start = 0;
+  while (start <= batch.length) {
+    let end = batch.indexOf(ROW_SEP, start);
+    if (end === -1) end = batch.length;
+    const sep = batch.indexOf(FIELD_SEP, start);
+    if (sep === -1 || sep > end) throw new Error('malformed batch row');
+    const h = JSON.parse(batch.slice(start, sep)) as Head;
     rows.push({
-      ts,
-      sourceIp: strs[0] ?? null,
-      destinationIp: strs[1] ?? null,
-      userName: strs[2] ?? null,
-      hostName: strs[3] ?? null,
-      dataset: strs[4] ?? null,
-      outcome: strs[5] ?? null,
-      message: strs[6] ?? null,
-      doc: strs[7] ?? '',
+      ts: h[0],
+      sourceIp: h[1],
+      destinationIp: h[2],
+      userName: h[3],
+      hostName: h[4],
+      dataset: h[5],
+      outcome: h[6],
+      message: h[7],
+      doc: batch.slice(sep + 1, end),
     });
+    start = end + 1;
   }
   return rows;
 }

@@ -4,6 +4,6 @@ import { createHash } from 'node:crypto';
 export const GENESIS_HASH = Buffer.alloc(32);
 
 /** hash = sha256(previous hash ‖ batch bytes) */
-export function chainHash(prev: Uint8Array, batch: Uint8Array): Buffer {
-  return createHash('sha256').update(prev).update(batch).digest();
+export function chainHash(prev: Uint8Array, batch: string): Buffer {
+  return createHash('sha256').update(prev).update(batch, 'utf8').digest();
 }

@@ -38,10 +38,14 @@ export function toRow(event: EcsEvent, ts: number): StoredRow {
   let doc: string;
   let msg: string | null = null;
   if (typeof message === 'string') {
+    // JSON.stringify leaves out undefined members: the message is kept once, in its own column.
     msg = message;
-    const rest: EcsEvent = { ...event };
-    delete rest[F.message];
-    doc = JSON.stringify(rest);
+    event[F.message] = undefined;
+    try {
+      doc = JSON.stringify(event);
+    } finally {
+      event[F.message] = message;
+    }
   } else {
     doc = JSON.stringify(event);
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { decodeBatch } from '../batch-codec.js';
 import { chainHash, GENESIS_HASH } from '../chain.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
@@ -19,11 +19,22 @@ export interface CommitInfo {
   partition: number;
   /** a partition that was closed for sealing after this commit */
   rotated?: number;
+  /** size of the hot partition's WAL file after this commit */
+  walBytes: number;
 }
+
+/** journal_size_limit of hot partitions: a WAL that is reset is truncated back to this size. */
+export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/** How long a forced checkpoint waits for readers in other processes before giving up. */
+const CHECKPOINT_WAIT_MS = 2000;
+
+const BUSY_TIMEOUT_MS = 10_000;
 
 interface HotState {
   info: PartitionInfo;
   db: Database.Database;
+  walPath: string;
   insert: Database.Statement;
   insertBatch: Database.Statement;
   events: number;
@@ -66,10 +77,11 @@ export class HotWriter {
   }
 
   private openHot(info: PartitionInfo): HotState {
-    const db = openPartition(join(this.opts.dir, info.file));
+    const path = join(this.opts.dir, info.file);
+    const db = openPartition(path);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${this.opts.sync === 'full' ? 'FULL' : 'NORMAL'}`);
-    db.pragma('journal_size_limit = 67108864');
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     db.pragma('cache_size = -65536');
     db.exec(HOT_DDL);
     const agg = db
@@ -86,6 +98,7 @@ export class HotWriter {
     return {
       info,
       db,
+      walPath: `${path}-wal`,
       insert: db.prepare(`INSERT INTO events(${EVENT_INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
       insertBatch: db.prepare('INSERT INTO batches(id, prev_hash, hash, count, min_ts, max_ts, committed_at) VALUES (?,?,?,?,?,?,?)'),
       events: agg.n,
@@ -96,11 +109,11 @@ export class HotWriter {
   }
 
   /** Stores one encoded batch durably; the whole batch and its chain link commit in one transaction. */
-  append(buf: Uint8Array): CommitInfo {
-    const rows = decodeBatch(buf);
+  append(batchText: string): CommitInfo {
+    const rows = decodeBatch(batchText);
     const h = this.hot;
     const batch = this.nextBatch;
-    const hash = chainHash(this.head, buf);
+    const hash = chainHash(this.head, batchText);
     let lo = Infinity;
     let hi = -Infinity;
     const tx = h.db.transaction(() => {
@@ -121,9 +134,37 @@ export class HotWriter {
       h.maxTs = h.maxTs === null ? hi : Math.max(h.maxTs, hi);
     }
     h.firstBatch ??= batch;
-    const info: CommitInfo = { batch, partition: h.info.id };
+    const info: CommitInfo = { batch, partition: h.info.id, walBytes: 0 };
     if (h.events >= this.opts.sealEvents) info.rotated = this.rotate();
+    info.walBytes = this.walBytes();
     return info;
+  }
+
+  /** Size of the hot partition's WAL file (0 when there is none). */
+  walBytes(): number {
+    try {
+      return statSync(this.hot.walPath).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Copies the WAL into the hot partition and truncates it. The store asks for this when the automatic checkpoint
+   * has fallen behind (see WAL_RESET_BYTES in sqlite-store.ts), after holding back its own reads, so only readers in
+   * other processes can make it wait; `busy` says it could not finish.
+   */
+  checkpoint(): { busy: boolean; walBytes: number } {
+    const db = this.hot.db;
+    let busy = true;
+    db.pragma(`busy_timeout = ${CHECKPOINT_WAIT_MS}`);
+    try {
+      const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      busy = r === undefined || r.busy !== 0;
+    } finally {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+    return { busy, walBytes: this.walBytes() };
   }
 
   /** Closes the hot partition for sealing when it is old enough (or when forced) and not empty. */

@@ -8,14 +8,16 @@ export interface WriterInit {
 }
 
 export type WriterRequest =
-  | { type: 'append'; id: number; buf: Uint8Array }
+  | { type: 'append'; id: number; batch: string }
   | { type: 'rotate'; id: number; force: boolean }
+  | { type: 'checkpoint'; id: number }
   | { type: 'close'; id: number };
 
 export type WriterReply =
   | { type: 'ready'; hot: number }
-  | { type: 'committed'; id: number; batch: number; partition: number; rotated?: number }
+  | { type: 'committed'; id: number; batch: number; partition: number; rotated?: number; walBytes: number }
   | { type: 'rotated'; id: number; rotated?: number }
+  | { type: 'checkpointed'; id: number; busy: boolean; walBytes: number }
   | { type: 'closed'; id: number }
   | { type: 'error'; id: number; message: string; code?: string };
 

@@ -8,7 +8,7 @@ import { encodeBatch } from '../batch-codec.js';
 import { toRow } from '../row.js';
 import type { AppendEvent, AppendResult, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
-import { removePartitionFiles } from './hot-writer.js';
+import { removePartitionFiles, WAL_SIZE_LIMIT } from './hot-writer.js';
 import type { SealerReply, SealerRequest, WriterInit, WriterReply, WriterRequest } from './messages.js';
 import { openPartition, type SyncMode } from './open.js';
 import { searchPartitions, type PartitionHandle } from './search.js';
@@ -38,6 +38,14 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/**
+ * WAL size past which the store forces a checkpoint. The automatic checkpoint after each commit cannot finish while a
+ * search holds an older snapshot, and the WAL is only reset once one has finished; searches that follow each other
+ * without a gap therefore make it grow with everything written (wal.int.test.ts measured ~150 MiB without this). Normal
+ * operation stays far below this: about 4 MiB (the automatic checkpoint) plus one batch.
+ */
+export const WAL_RESET_BYTES = WAL_SIZE_LIMIT / 2;
+
 /** Typed error for a store that cannot write (read-only or full disk): the caller must not acknowledge. */
 export class StoreWriteError extends VigilError {}
 
@@ -58,6 +66,9 @@ export class SqliteStore implements Store {
   private sealWaiters: (() => void)[] = [];
   private ageTimer?: NodeJS.Timeout;
   private fatal: Error | undefined;
+  /** set while the writer checkpoints the hot WAL: searches wait for it instead of pinning an old snapshot */
+  private readHold: Promise<void> | undefined;
+  private walResetAt = WAL_RESET_BYTES;
   private closed = false;
   lastSealMs = 0;
 
@@ -129,6 +140,7 @@ export class SqliteStore implements Store {
   private onWriterMessage(m: WriterReply): void {
     if (m.type === 'ready') return;
     if ((m.type === 'committed' || m.type === 'rotated') && m.rotated !== undefined) this.enqueueSeal(m.rotated);
+    if (m.type === 'committed' && m.walBytes >= this.walResetAt) this.resetWal();
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
@@ -138,6 +150,25 @@ export class SqliteStore implements Store {
       const code = full ? 'VIGIL_ERR_STORE_FULL' : ro ? 'VIGIL_ERR_STORE_READONLY' : 'VIGIL_ERR_STORE_WRITE';
       p.reject(new StoreWriteError(code, `store write failed: ${m.message}`));
     } else p.resolve(m);
+  }
+
+  /**
+   * Has the writer checkpoint and truncate the hot WAL while this thread starts no read. Searches run on this thread
+   * and are synchronous, so none is in progress here; only readers in other processes can make the checkpoint
+   * wait, and when they do, the next attempt waits until the WAL has grown by another half step.
+   */
+  private resetWal(): void {
+    if (this.readHold || this.closed || this.fatal) return;
+    this.readHold = this.request({ type: 'checkpoint', id: 0 })
+      .then(
+        (r) => {
+          if (r.type === 'checkpointed') this.walResetAt = r.busy ? r.walBytes + WAL_RESET_BYTES / 2 : WAL_RESET_BYTES;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.readHold = undefined;
+      });
   }
 
   private onSealerMessage(m: SealerReply): void {
@@ -183,8 +214,7 @@ export class SqliteStore implements Store {
     const msg = { ...req, id };
     return new Promise<WriterReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      if (msg.type === 'append') writer.postMessage(msg, [msg.buf.buffer as ArrayBuffer]);
-      else writer.postMessage(msg);
+      writer.postMessage(msg);
     });
   }
 
@@ -196,10 +226,7 @@ export class SqliteStore implements Store {
     const commits: Promise<WriterReply>[] = [];
     for (let i = 0; i < events.length; i += this.opts.maxBatchEvents) {
       const rows = events.slice(i, i + this.opts.maxBatchEvents).map((e) => toRow(e.event, e.ts));
-      const buf = encodeBatch(rows);
-      const copy = new Uint8Array(buf.length);
-      copy.set(buf);
-      commits.push(this.request({ type: 'append', id: 0, buf: copy }));
+      commits.push(this.request({ type: 'append', id: 0, batch: encodeBatch(rows) }));
     }
     for (const r of await Promise.all(commits)) if (r.type === 'committed') batches.push(r.batch);
     return { stored: events.length, batches };
@@ -220,10 +247,11 @@ export class SqliteStore implements Store {
     return this.catalog.list();
   }
 
-  search(req: SearchRequest): Promise<SearchResult> {
+  async search(req: SearchRequest): Promise<SearchResult> {
+    while (this.readHold) await this.readHold;
     const parts = this.partitions();
     const handles: PartitionHandle[] = parts.map((info) => ({ info, db: this.handle(info) }));
-    return Promise.resolve(searchPartitions(handles, req));
+    return searchPartitions(handles, req);
   }
 
   /** Closes read handles of files that are no longer current and removes hot files whose partition is sealed. */

@@ -58,9 +58,10 @@ export function verifyStore(dir: string): VerifyReport {
       if (!existsSync(path)) return fail({ batch: part.firstBatch ?? expected, partition: part.id, reason: `partition file ${part.file} is missing` });
       report.partitions++;
       const db = openPartition(path, { readonly: true, mustExist: true });
+      let events: IterableIterator<EventRow> | undefined;
       try {
         const batches = db.prepare('SELECT id, prev_hash, hash, count FROM batches ORDER BY id').all() as BatchRow[];
-        const events = db
+        events = db
           .prepare('SELECT batch, ts, source_ip, destination_ip, user_name, host_name, dataset, outcome, message, doc FROM events ORDER BY batch, seq')
           .iterate() as IterableIterator<EventRow>;
         let pending = events.next();
@@ -90,6 +91,8 @@ export function verifyStore(dir: string): VerifyReport {
           return fail({ batch: part.lastBatch ?? expected, partition: part.id, reason: 'the partition does not end with the batch the catalog recorded when it was closed' });
         }
       } finally {
+        // A problem found mid-partition leaves the row iterator open, and an open statement keeps close() from working.
+        events?.return?.();
         db.close();
       }
     }

@@ -26,10 +26,13 @@ port.on('message', (req: WriterRequest) => {
     if (!w) throw new Error('store writer failed to open');
     switch (req.type) {
       case 'append': {
-        const c = w.append(req.buf);
-        send({ type: 'committed', id: req.id, batch: c.batch, partition: c.partition, ...(c.rotated !== undefined ? { rotated: c.rotated } : {}) });
+        const c = w.append(req.batch);
+        send({ type: 'committed', id: req.id, batch: c.batch, partition: c.partition, walBytes: c.walBytes, ...(c.rotated !== undefined ? { rotated: c.rotated } : {}) });
         break;
       }
+      case 'checkpoint':
+        send({ type: 'checkpointed', id: req.id, ...w.checkpoint() });
+        break;
       case 'rotate': {
         const rotated = w.maybeRotate(Date.now(), req.force);
         send({ type: 'rotated', id: req.id, ...(rotated !== undefined ? { rotated } : {}) });

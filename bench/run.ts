@@ -1,0 +1,27 @@
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchStoreIngest } from './store-ingest.js';
+import { benchSearch } from './search.js';
+
+/**
+ * npm run bench — store ingest and search benchmarks on the fixed corpus.
+ * BENCH_EVENTS (default 20,000,000), BENCH_DIR (default $TMPDIR/vigil-bench), BENCH_ONLY=ingest|search.
+ */
+const total = Number(process.env['BENCH_EVENTS'] ?? 20_000_000);
+const dir = process.env['BENCH_DIR'] ?? join(tmpdir(), 'vigil-bench');
+const only = process.env['BENCH_ONLY'];
+const log = (s: string): void => void process.stdout.write(`${s}\n`);
+
+log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+// 30 days of events ending now, so "the last 7 days" holds about a quarter of them
+const spanMs = 30 * 86_400_000;
+const stepMs = spanMs / total;
+const start = Date.now() - spanMs;
+if (only !== 'search') {
+  log(`store ingest: ${total} events into ${dir}`);
+  const r = await benchStoreIngest(dir, total, { batch: 10_000, window: Math.max(100_000, Math.floor(total / 20)), stepMs, start, log });
+  log(`store ingest: ${r.events} events in ${r.seconds.toFixed(1)} s = ${r.overallRate} ev/s overall; first window ${r.firstRate} ev/s, last ${r.lastRate} ev/s (${((1 - r.lastRate / r.firstRate) * 100).toFixed(1)}% slower); peak RSS ${r.peakRssMiB} MiB; avg event ${r.avgEventBytes} bytes`);
+}
+if (only !== 'ingest') {
+  await benchSearch(join(dir, 'store'), log);
+}
