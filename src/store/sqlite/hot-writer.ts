@@ -5,7 +5,7 @@ import { decodeBatch } from '../batch-codec.js';
 import { chainHash, GENESIS_HASH } from '../chain.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
 import { openPartition, type SyncMode } from './open.js';
-import { EVENT_INSERT_COLUMNS, HOT_DDL, partitionFile } from './schema.js';
+import { EVENT_INSERT_COLUMNS, PARTITION_DDL, partitionFile } from './schema.js';
 
 export interface HotWriterOptions {
   dir: string;
@@ -36,6 +36,9 @@ interface HotState {
   db: Database.Database;
   walPath: string;
   insert: Database.Statement;
+  insertDoc: Database.Statement;
+  /** row id of the next event: events and docs share it */
+  nextRow: number;
   insertBatch: Database.Statement;
   events: number;
   minTs: number | null;
@@ -83,7 +86,7 @@ export class HotWriter {
     db.pragma(`synchronous = ${this.opts.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     db.pragma('cache_size = -65536');
-    db.exec(HOT_DDL);
+    db.exec(PARTITION_DDL);
     const agg = db
       .prepare('SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM events')
       .get() as { n: number; lo: number | null; hi: number | null };
@@ -100,6 +103,8 @@ export class HotWriter {
       db,
       walPath: `${path}-wal`,
       insert: db.prepare(`INSERT INTO events(${EVENT_INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
+      insertDoc: db.prepare('INSERT INTO docs(id, doc) VALUES (?, ?)'),
+      nextRow: (db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM events').get() as { n: number }).n,
       insertBatch: db.prepare('INSERT INTO batches(id, prev_hash, hash, count, min_ts, max_ts, committed_at) VALUES (?,?,?,?,?,?,?)'),
       events: agg.n,
       minTs: agg.lo,
@@ -118,14 +123,17 @@ export class HotWriter {
     let hi = -Infinity;
     const tx = h.db.transaction(() => {
       let seq = 0;
+      let id = h.nextRow;
       for (const r of rows) {
         if (r.ts < lo) lo = r.ts;
         if (r.ts > hi) hi = r.ts;
-        h.insert.run(r.ts, batch, seq++, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message, r.doc);
+        h.insert.run(id, r.ts, batch, seq++, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message);
+        h.insertDoc.run(id++, r.doc);
       }
       h.insertBatch.run(batch, this.head, hash, rows.length, rows.length ? lo : 0, rows.length ? hi : 0, Date.now());
     });
     tx.immediate();
+    h.nextRow += rows.length;
     this.head = hash;
     this.nextBatch = batch + 1;
     h.events += rows.length;

@@ -16,44 +16,45 @@ CREATE TABLE IF NOT EXISTS chain_anchor(
   batch INTEGER NOT NULL, hash BLOB NOT NULL, partition INTEGER NOT NULL, removed_at INTEGER NOT NULL
 );`;
 
-const EVENT_COLUMNS = `
+/**
+ * One layout for every partition. `events` is narrow (time, chain position, key columns, message) so that scanning
+ * the unindexed hot partition is cheap; the rest of each event is JSON in `docs`, read only for the rows returned.
+ */
+export const PARTITION_DDL = `
+CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY,
   ts INTEGER NOT NULL,
   batch INTEGER NOT NULL,
   seq INTEGER NOT NULL,
   source_ip TEXT, destination_ip TEXT, user_name TEXT, host_name TEXT, dataset TEXT, outcome TEXT,
-  message TEXT,
-  doc TEXT NOT NULL`;
-
-const BATCHES = `
+  message TEXT
+);
+CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches(
   id INTEGER PRIMARY KEY, prev_hash BLOB NOT NULL, hash BLOB NOT NULL, count INTEGER NOT NULL,
   min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL, committed_at INTEGER NOT NULL
 );`;
 
-/** The hot partition: append-only, in arrival order, no secondary index. */
-export const HOT_DDL = `CREATE TABLE IF NOT EXISTS events(${EVENT_COLUMNS});${BATCHES}`;
-
 /**
- * A sealed partition: rows re-numbered in time order, then indexed once, in bulk. High-cardinality keys get an index;
- * low-cardinality ones (dataset, outcome) are columns filtered during the newest-first scan, where an index would
- * cost more at sealing than it saves at query time.
+ * Built once, in bulk, when a partition is sealed (in place: rows are never rewritten). High-cardinality keys get an
+ * index ordered by time, so "newest N for this address" is one backward index range; low-cardinality ones (dataset,
+ * outcome) are filtered during the newest-first scan, where an index would cost more at sealing than it saves.
  */
-export const SEALED_TABLES_DDL = `CREATE TABLE events(${EVENT_COLUMNS});${BATCHES}`;
-
 export const SEALED_INDEX_DDL = `
-CREATE INDEX events_ts ON events(ts);
-CREATE INDEX events_source_ip ON events(source_ip) WHERE source_ip IS NOT NULL;
-CREATE INDEX events_destination_ip ON events(destination_ip) WHERE destination_ip IS NOT NULL;
-CREATE INDEX events_user_name ON events(user_name) WHERE user_name IS NOT NULL;
-CREATE INDEX events_host_name ON events(host_name) WHERE host_name IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_ts ON events(ts);
+CREATE INDEX IF NOT EXISTS events_source_ip ON events(source_ip, ts) WHERE source_ip IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_destination_ip ON events(destination_ip, ts) WHERE destination_ip IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_user_name ON events(user_name, ts) WHERE user_name IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_host_name ON events(host_name, ts) WHERE host_name IS NOT NULL;`;
+
+/** The full-text index over messages: contentless (the text stays in `events` only), same tokenizer as vigil_text. */
+export const FTS_DDL = `
 CREATE VIRTUAL TABLE fts USING fts5(message, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0');
 INSERT INTO fts(rowid, message) SELECT id, message FROM events WHERE message IS NOT NULL;`;
 
-export const EVENT_INSERT_COLUMNS =
-  'ts, batch, seq, source_ip, destination_ip, user_name, host_name, dataset, outcome, message, doc';
+export const EVENT_INSERT_COLUMNS = 'id, ts, batch, seq, source_ip, destination_ip, user_name, host_name, dataset, outcome, message';
 
-export function partitionFile(id: number, state: 'hot' | 'sealed'): string {
-  const n = String(id).padStart(8, '0');
-  return state === 'hot' ? `p${n}.hot.sqlite` : `p${n}.sqlite`;
+/** A partition keeps its file name for life; the catalog says whether it is hot, sealing or sealed. */
+export function partitionFile(id: number, _state?: 'hot' | 'sealed'): string {
+  return `p${String(id).padStart(8, '0')}.sqlite`;
 }

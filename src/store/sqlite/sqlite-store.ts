@@ -11,7 +11,7 @@ import { Catalog, type PartitionInfo } from './catalog.js';
 import { removePartitionFiles, WAL_SIZE_LIMIT } from './hot-writer.js';
 import type { SealerReply, SealerRequest, WriterInit, WriterReply, WriterRequest } from './messages.js';
 import { openPartition, type SyncMode } from './open.js';
-import { searchPartitions, type PartitionHandle } from './search.js';
+import { overlaps, searchPartitions, type PartitionHandle } from './search.js';
 import { verifyStore } from './verify.js';
 
 export interface SqliteStoreOptions {
@@ -32,6 +32,10 @@ export interface SqliteStoreOptions {
 }
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** Open partition files kept for searching, and the page cache each may use. */
+const MAX_HANDLES = 64;
+const HANDLE_CACHE_KIB = 4096;
 
 interface Pending {
   resolve: (r: WriterReply) => void;
@@ -234,12 +238,24 @@ export class SqliteStore implements Store {
 
   private handle(p: PartitionInfo): Database.Database {
     let db = this.handles.get(p.file);
-    if (!db) {
-      db = openPartition(join(this.opts.dir, p.file), { mustExist: true, readonly: p.state === 'sealed' });
-      db.pragma('cache_size = -16384');
-      this.handles.set(p.file, db);
+    if (db) {
+      // most recently used last, so trimHandles closes the least recently used
+      this.handles.delete(p.file);
+    } else {
+      db = openPartition(join(this.opts.dir, p.file), { mustExist: true });
+      db.pragma(`cache_size = -${HANDLE_CACHE_KIB}`);
     }
+    this.handles.set(p.file, db);
     return db;
+  }
+
+  /** Keeps at most MAX_HANDLES partition files open (each holds a page cache). */
+  private trimHandles(): void {
+    for (const [file, db] of this.handles) {
+      if (this.handles.size <= MAX_HANDLES) break;
+      db.close();
+      this.handles.delete(file);
+    }
   }
 
   private partitions(): PartitionInfo[] {
@@ -249,9 +265,13 @@ export class SqliteStore implements Store {
 
   async search(req: SearchRequest): Promise<SearchResult> {
     while (this.readHold) await this.readHold;
-    const parts = this.partitions();
+    const parts = this.partitions().filter((p) => overlaps(p, req.from, req.to));
     const handles: PartitionHandle[] = parts.map((info) => ({ info, db: this.handle(info) }));
-    return searchPartitions(handles, req);
+    try {
+      return searchPartitions(handles, req);
+    } finally {
+      this.trimHandles();
+    }
   }
 
   /** Closes read handles of files that are no longer current and removes hot files whose partition is sealed. */
@@ -264,7 +284,7 @@ export class SqliteStore implements Store {
       }
     }
     for (const f of readdirSync(this.opts.dir)) {
-      const m = /^(p\d{8}\.(?:hot\.)?sqlite)$/.exec(f);
+      const m = /^(p\d{8}\.sqlite)$/.exec(f);
       if (m && !live.has(f)) removePartitionFiles(this.opts.dir, f);
     }
   }

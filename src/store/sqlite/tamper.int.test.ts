@@ -147,8 +147,8 @@ describe('tampering with stored events is detected', () => {
   test('an edited doc in the hot partition breaks its batch', () => {
     const { dir } = copy();
     const file = partPath(dir, 4);
-    sqlite3(file, "UPDATE events SET doc = json_set(doc, '$.n', 1) WHERE id = (SELECT id FROM events WHERE batch = 10 ORDER BY seq LIMIT 1 OFFSET 3)");
-    assert.equal(sqlite3(file, "SELECT count(*) AS n FROM events WHERE json_extract(doc, '$.n') = 1")[0]?.['n'], 1);
+    sqlite3(file, "UPDATE docs SET doc = json_set(doc, '$.n', 1) WHERE id = (SELECT id FROM events WHERE batch = 10 ORDER BY seq LIMIT 1 OFFSET 3)");
+    assert.equal(sqlite3(file, "SELECT count(*) AS n FROM docs WHERE json_extract(doc, '$.n') = 1")[0]?.['n'], 1);
     expectBroken(verifyStore(dir), 10, 4, /content does not match/);
   });
 

@@ -15,34 +15,41 @@ function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-function fieldRef(name: string): FieldRef {
-  const type = fieldType(name);
-  if (name === F.timestamp) return { kind: 'scalar', sql: 'ts', type: 'date' };
-  if (name === F.message) return { kind: 'scalar', sql: 'message', type };
-  const col = COLUMN_OF.get(name);
-  if (col) return { kind: 'scalar', sql: col, type };
-  if (isArrayField(name)) return { kind: 'array', json: 'doc', path: jsonPath(name), type };
-  return { kind: 'scalar', sql: `json_extract(doc, ${sqlString(jsonPath(name))})`, type };
-}
+/**
+ * Where fields live in a partition: `e` is the events row (time, key columns, message), `d` the JSON document. A
+ * compiled filter that touches `d` makes the query join docs; one that does not reads the narrow table alone.
+ */
+export class PartitionTarget implements SqlTarget {
+  /** set once the filter reads the JSON document */
+  usesDoc = false;
 
-/** Sealed partitions: key columns are indexed and the message is in the FTS5 index. */
-export const sealedTarget: SqlTarget = {
-  field: fieldRef,
-  text(term): SqlFragment {
-    const q = ftsQuery(term.value, term.prefix);
-    if (q === undefined) return { sql: '0', params: [] };
-    return { sql: 'id IN (SELECT rowid FROM fts WHERE fts MATCH ?)', params: [q] };
-  },
-};
+  constructor(private readonly indexed: boolean) {}
 
-/** The hot partition has no index: a LIKE prefilter in C, then the exact token check. */
-export const hotTarget: SqlTarget = {
-  field: fieldRef,
-  text(term): SqlFragment {
+  field(name: string): FieldRef {
+    const type = fieldType(name);
+    if (name === F.timestamp) return { kind: 'scalar', sql: 'e.ts', type: 'date' };
+    if (name === F.message) return { kind: 'scalar', sql: 'e.message', type };
+    const col = COLUMN_OF.get(name);
+    if (col) return { kind: 'scalar', sql: `e.${col}`, type };
+    this.usesDoc = true;
+    if (isArrayField(name)) return { kind: 'array', json: 'd.doc', path: jsonPath(name), type };
+    const extract = `json_extract(d.doc, ${sqlString(jsonPath(name))})`;
+    // Dates other than @timestamp are ISO strings in the document; the compiler compares epoch milliseconds.
+    if (type === 'date') return { kind: 'scalar', sql: `CAST(round(unixepoch(${extract}, 'subsec') * 1000) AS INTEGER)`, type };
+    return { kind: 'scalar', sql: extract, type };
+  }
+
+  text(term: { value: string; phrase: boolean; prefix: boolean }): SqlFragment {
+    if (this.indexed) {
+      const q = ftsQuery(term.value, term.prefix);
+      if (q === undefined) return { sql: '0', params: [] };
+      return { sql: 'e.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)', params: [q] };
+    }
+    // The hot partition has no index: a LIKE prefilter in C, then the exact word check.
     const like = likePrefilter(term.value);
-    const exact = 'vigil_text(message, ?, ?)';
+    const exact = 'vigil_text(e.message, ?, ?)';
     const prefix = term.prefix ? 1 : 0;
     if (like === undefined) return { sql: exact, params: [term.value, prefix] };
-    return { sql: `(message LIKE ? ESCAPE '\\' AND ${exact})`, params: [like, term.value, prefix] };
-  },
-};
+    return { sql: `(e.message LIKE ? ESCAPE '\\' AND ${exact})`, params: [like, term.value, prefix] };
+  }
+}

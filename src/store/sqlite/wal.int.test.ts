@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,6 +7,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parseQuery } from '../../query/parser.js';
 import { normalizeEvent } from '../../schema/event.js';
 import type { AppendEvent } from '../store.js';
+import { Catalog, type PartitionInfo } from './catalog.js';
 import { SqliteStore, WAL_RESET_BYTES } from './sqlite-store.js';
 
 /**
@@ -52,9 +53,15 @@ function batch(b: number): AppendEvent[] {
 }
 
 function hotWalPath(dir: string): string {
-  const hot = readdirSync(dir).filter((f) => /^p\d{8}\.hot\.sqlite$/.test(f));
-  assert.equal(hot.length, 1, `one hot partition expected, found ${hot.join(', ')}`);
-  return join(dir, `${hot[0] as string}-wal`);
+  const catalog = new Catalog(dir);
+  try {
+    const hot = catalog.list().filter((p) => p.state === 'hot');
+    assert.equal(hot.length, 1, `one hot partition expected, found ${hot.map((p) => p.file).join(', ')}`);
+    assert.ok(existsSync(join(dir, (hot[0] as PartitionInfo).file)));
+    return join(dir, `${(hot[0] as PartitionInfo).file}-wal`);
+  } finally {
+    catalog.close();
+  }
 }
 
 function walSize(path: string): number {
