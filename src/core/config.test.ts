@@ -109,7 +109,7 @@ pipeline:
     assert.deepEqual(c.http, { host: '0.0.0.0', port: 8443, body_limit_mb: 16 });
     assert.equal(c.store.sync, 'normal');
     assert.equal(c.store.retention_days, 30);
-    assert.equal(c.store.seal_events, 250_000);
+    assert.equal(c.store.seal_events, 100_000);
     assert.equal(c.pipeline.batch_events, 100);
     assert.equal(c.syslog.port, 5514);
   });

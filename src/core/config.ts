@@ -17,20 +17,20 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   syslog: z
     .strictObject({
-      host: z.string().min(1).default('127.0.0.1').describe('address syslog listens on (UDP and TCP)'),
+      host: z.string().min(1).default('127.0.0.1').describe('address syslog listens on, UDP and TCP (listener not yet available)'),
       port: port.default(5514).describe('syslog port'),
     })
     .prefault({}),
   netflow: z
     .strictObject({
-      host: z.string().min(1).default('127.0.0.1'),
+      host: z.string().min(1).default('127.0.0.1').describe('address the NetFlow/IPFIX collector listens on (collector not yet available)'),
       port: port.default(2055).describe('NetFlow/IPFIX UDP port'),
     })
     .prefault({}),
   store: z
     .strictObject({
       sync: z.enum(['full', 'normal']).default('full').describe("'full' fsyncs every commit; 'normal' survives a process crash but not a power cut"),
-      seal_events: z.number().int().min(1000).default(250_000).describe('seal the hot partition at this many events'),
+      seal_events: z.number().int().min(1000).max(10_000_000).default(100_000).describe('seal the hot partition at this many events'),
       seal_age_minutes: z.number().positive().default(10).describe('... or when it is this old'),
       retention_days: z.number().positive().optional().describe('delete sealed partitions whose newest event is older'),
     })
@@ -38,7 +38,7 @@ export const ConfigSchema = z.strictObject({
   pipeline: z
     .strictObject({
       batch_events: z.number().int().min(1).max(100_000).default(5000).describe('events per store batch at most'),
-      queue_events: z.number().int().min(1000).default(50_000).describe('events waiting for the store before senders are slowed'),
+      queue_events: z.number().int().min(1000).max(10_000_000).default(50_000).describe('events waiting for the store before senders are slowed'),
     })
     .prefault({}),
 });

@@ -21,7 +21,7 @@ export function sealPartition(dir: string, id: number): { file: string; bytes: n
     const db = openPartition(path, { mustExist: true });
     try {
       db.pragma('synchronous = FULL');
-      db.pragma('cache_size = -131072');
+      db.pragma('cache_size = -65536');
       db.exec(SEALED_INDEX_DDL);
       const hasFts = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'fts'").get() !== undefined;
       if (!hasFts) db.transaction(() => db.exec(FTS_DDL))();

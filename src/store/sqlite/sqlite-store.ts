@@ -80,7 +80,7 @@ export class SqliteStore implements Store {
     this.opts = {
       dir: options.dir,
       sync: options.sync ?? 'full',
-      sealEvents: options.sealEvents ?? 250_000,
+      sealEvents: options.sealEvents ?? 100_000,
       sealAgeMs: options.sealAgeMs ?? 10 * 60_000,
       maxSealBacklog: options.maxSealBacklog ?? 2,
       retentionDays: options.retentionDays,
