@@ -123,6 +123,20 @@ export class Catalog {
     tx.immediate();
   }
 
+  /** Records the newest committed batch, so that removing the newest batches is detectable too. */
+  setHead(batch: number, hash: Buffer, now: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO chain_head(id, batch, hash, recorded_at) VALUES (1, ?, ?, ?) ' +
+          'ON CONFLICT(id) DO UPDATE SET batch = excluded.batch, hash = excluded.hash, recorded_at = excluded.recorded_at',
+      )
+      .run(batch, hash, now);
+  }
+
+  head(): { batch: number; hash: Buffer } | undefined {
+    return this.db.prepare('SELECT batch, hash FROM chain_head WHERE id = 1').get() as { batch: number; hash: Buffer } | undefined;
+  }
+
   anchor(): ChainAnchor | undefined {
     const r = this.db.prepare('SELECT batch, hash, partition, removed_at FROM chain_anchor WHERE id = 1').get() as
       | { batch: number; hash: Buffer; partition: number; removed_at: number }

@@ -31,6 +31,9 @@ const CHECKPOINT_WAIT_MS = 2000;
 
 const BUSY_TIMEOUT_MS = 10_000;
 
+/** How often the chain head is copied into the catalog: removing batches older than that is detected by verify. */
+const HEAD_RECORD_MS = 1000;
+
 interface HotState {
   info: PartitionInfo;
   db: Database.Database;
@@ -55,6 +58,7 @@ export class HotWriter {
   private hot!: HotState;
   private head: Buffer = GENESIS_HASH;
   private nextBatch = 1;
+  private headRecordedAt = 0;
 
   constructor(private readonly opts: HotWriterOptions) {
     this.catalog = new Catalog(opts.dir);
@@ -145,6 +149,8 @@ export class HotWriter {
     const info: CommitInfo = { batch, partition: h.info.id, walBytes: 0 };
     if (h.events >= this.opts.sealEvents) info.rotated = this.rotate();
     info.walBytes = this.walBytes();
+    const now = Date.now();
+    if (now - this.headRecordedAt >= HEAD_RECORD_MS) this.recordHead(now);
     return info;
   }
 
@@ -200,11 +206,18 @@ export class HotWriter {
     return h.info.id;
   }
 
+  /** Copies the chain head into the catalog (at most once a second, and at rotation and close). */
+  private recordHead(now: number): void {
+    if (this.nextBatch > 1) this.catalog.setHead(this.nextBatch - 1, this.head, now);
+    this.headRecordedAt = now;
+  }
+
   hotPartition(): number {
     return this.hot.info.id;
   }
 
   close(): void {
+    this.recordHead(Date.now());
     this.hot.db.pragma('wal_checkpoint(TRUNCATE)');
     this.hot.db.close();
     this.catalog.close();

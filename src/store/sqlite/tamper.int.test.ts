@@ -174,6 +174,13 @@ describe('tampering with stored events is detected', () => {
     expectBroken(verifyStore(dir), 9, 4, /link to the previous batch is broken/);
   });
 
+  test('the newest batches removed from the hot partition are detected against the recorded chain head', () => {
+    const { dir } = copy();
+    const file = partPath(dir, 4);
+    sqlite3(file, 'DELETE FROM docs WHERE id IN (SELECT id FROM events WHERE batch = 10); DELETE FROM events WHERE batch = 10; DELETE FROM batches WHERE id = 10;');
+    expectBroken(verifyStore(dir), 10, 4, /batches 10\.\.10 are missing: the newest committed batches were removed/, 9);
+  });
+
   test('two events swapped within a batch (their seq exchanged) break that batch', () => {
     const { dir } = copy();
     const file = partPath(dir, 3);

@@ -49,6 +49,10 @@ export function verifyStore(dir: string): VerifyReport {
   const catalog = new Catalog(dir);
   const report: VerifyReport = { ok: true, batches: 0, events: 0, partitions: 0 };
   try {
+    // Read before walking: every batch up to the recorded head was committed before this check began.
+    const recorded = catalog.head();
+    let recordedSeen = false;
+    let lastPartition = 0;
     const anchor = catalog.anchor();
     let head = anchor?.hash ?? GENESIS_HASH;
     let expected = anchor ? anchor.batch + 1 : 1;
@@ -57,6 +61,7 @@ export function verifyStore(dir: string): VerifyReport {
       const path = join(dir, part.file);
       if (!existsSync(path)) return fail({ batch: part.firstBatch ?? expected, partition: part.id, reason: `partition file ${part.file} is missing` });
       report.partitions++;
+      lastPartition = part.id;
       const db = openPartition(path, { readonly: true, mustExist: true });
       let events: IterableIterator<EventRow> | undefined;
       try {
@@ -86,6 +91,10 @@ export function verifyStore(dir: string): VerifyReport {
           if (rows.length !== b.count) return fail({ batch: b.id, partition: part.id, reason: `batch holds ${rows.length} events, ${b.count} were committed` });
           const hash = chainHash(head, encodeBatch(rows));
           if (!hash.equals(b.hash)) return fail({ batch: b.id, partition: part.id, reason: 'content does not match its hash (an event was changed or reordered)' });
+          if (recorded && b.id === recorded.batch) {
+            if (!recorded.hash.equals(hash)) return fail({ batch: b.id, partition: part.id, reason: 'differs from the chain head the catalog recorded' });
+            recordedSeen = true;
+          }
           head = hash;
           expected = b.id + 1;
           report.batches++;
@@ -100,6 +109,9 @@ export function verifyStore(dir: string): VerifyReport {
         events?.return?.();
         db.close();
       }
+    }
+    if (recorded && !recordedSeen && recorded.batch >= expected) {
+      return fail({ batch: expected, partition: lastPartition, reason: `batches ${expected}..${recorded.batch} are missing: the newest committed batches were removed` });
     }
     return report;
   } finally {
