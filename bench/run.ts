@@ -5,7 +5,8 @@ import { benchSearch } from './search.js';
 
 /**
  * npm run bench — store ingest and search benchmarks on the fixed corpus.
- * BENCH_EVENTS (default 20,000,000), BENCH_DIR (default $TMPDIR/vigil-bench), BENCH_ONLY=ingest|search.
+ * BENCH_EVENTS (default 20,000,000), BENCH_DIR (default $TMPDIR/vigil-bench), BENCH_ONLY=ingest|search,
+ * BENCH_SEAL_EVENTS (partition size; a huge value measures the append-only hot path without sealing).
  */
 const total = Number(process.env['BENCH_EVENTS'] ?? 20_000_000);
 const dir = process.env['BENCH_DIR'] ?? join(tmpdir(), 'vigil-bench');
@@ -19,7 +20,8 @@ const stepMs = spanMs / total;
 const start = Date.now() - spanMs;
 if (only !== 'search') {
   log(`store ingest: ${total} events into ${dir}`);
-  const r = await benchStoreIngest(dir, total, { batch: 10_000, window: Math.max(100_000, Math.floor(total / 20)), stepMs, start, log });
+  const sealEvents = process.env['BENCH_SEAL_EVENTS'] ? Number(process.env['BENCH_SEAL_EVENTS']) : undefined;
+  const r = await benchStoreIngest(dir, total, { batch: 10_000, window: Math.max(100_000, Math.floor(total / 20)), stepMs, start, log, ...(sealEvents ? { sealEvents } : {}) });
   log(`store ingest: ${r.events} events in ${r.seconds.toFixed(1)} s = ${r.overallRate} ev/s overall; first window ${r.firstRate} ev/s, last ${r.lastRate} ev/s (${((1 - r.lastRate / r.firstRate) * 100).toFixed(1)}% slower); peak RSS ${r.peakRssMiB} MiB; avg event ${r.avgEventBytes} bytes`);
 }
 if (only !== 'ingest') {

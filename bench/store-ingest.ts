@@ -18,10 +18,10 @@ export interface IngestBenchResult {
 }
 
 /** Appends `total` corpus events through the store API (two batches in flight), reporting the rate per window. */
-export async function benchStoreIngest(dir: string, total: number, opts: { batch: number; window: number; stepMs: number; start: number; log: (s: string) => void }): Promise<IngestBenchResult> {
+export async function benchStoreIngest(dir: string, total: number, opts: { batch: number; window: number; stepMs: number; start: number; sealEvents?: number; log: (s: string) => void }): Promise<IngestBenchResult> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const store = new SqliteStore({ dir: join(dir, 'store'), sync: 'full' });
+  const store = new SqliteStore({ dir: join(dir, 'store'), sync: 'full', ...(opts.sealEvents ? { sealEvents: opts.sealEvents } : {}) });
   await store.open();
   const sample = corpusBatch({ start: opts.start, stepMs: opts.stepMs }, 0, 1000).map((e) => toRow(e.event, e.ts));
   const avgEventBytes = sample.reduce((a, r) => a + r.doc.length + (r.message?.length ?? 0), 0) / sample.length;

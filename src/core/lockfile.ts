@@ -24,7 +24,9 @@ export function acquireLock(dataDir: string, purpose: string): () => void {
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (err) {
-      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+      if ((err as { code?: string }).code !== 'EEXIST') {
+        throw new VigilError('VIGIL_ERR_STORE_UNWRITABLE', `cannot lock data directory ${dataDir}: ${(err as Error).message}`, { cause: err });
+      }
       const [pidText, owner] = readFileSync(path, 'utf8').split('\n');
       const pid = Number(pidText);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {

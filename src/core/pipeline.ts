@@ -1,4 +1,4 @@
-import { normalizeEvent, type EcsEvent } from '../schema/event.js';
+import { isParseFailure, normalizeEvent, type EcsEvent } from '../schema/event.js';
 import type { AppendEvent, AppendResult, Store } from '../store/store.js';
 import type { RawRecord, Parser, StreamTransform } from './component.js';
 import { errorMessage } from './errors.js';
@@ -34,6 +34,7 @@ export class Pipeline {
   private readonly opts: Required<Omit<PipelineOptions, 'transforms'>> & { transforms: StreamTransform[] };
   private readonly loop: Promise<void>;
   private readonly sink;
+  private readonly parse;
 
   constructor(options: PipelineOptions) {
     this.opts = {
@@ -46,6 +47,7 @@ export class Pipeline {
     };
     this.queue = new BoundedQueue(this.opts.queueEvents);
     this.sink = options.telemetry.component('store', 'sink');
+    this.parse = options.telemetry.component(options.parser.name, 'parser');
     this.loop = this.run();
   }
 
@@ -53,10 +55,16 @@ export class Pipeline {
   submitRecords(records: readonly RawRecord[]): Promise<AppendResult> {
     const now = this.opts.now();
     const events: AppendEvent[] = new Array<AppendEvent>(records.length);
+    let failures = 0;
     for (let i = 0; i < records.length; i++) {
       const raw = this.opts.parser.parse(records[i] as RawRecord);
+      if (isParseFailure(raw)) failures++;
       events[i] = normalizeEvent(raw, now, 'generic');
     }
+    this.parse.received(records.length);
+    this.parse.sent(records.length);
+    // A parse failure is kept (raw, tagged), not dropped: it counts as an error of the parse stage.
+    if (failures > 0) this.parse.error('parse_failure', 'parse', failures);
     return this.submitNormalized(events);
   }
 

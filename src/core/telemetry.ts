@@ -29,7 +29,7 @@ export class Telemetry {
         if (bytes !== undefined) this.receivedBytes.inc(l, bytes);
       },
       sent: (events) => this.sent.inc(l, events),
-      error: (errorType, stage) => this.errors.inc({ ...l, error_type: errorType, stage }),
+      error: (errorType, stage, count = 1) => this.errors.inc({ ...l, error_type: errorType, stage }, count),
       dropped: (events, reason, intentional) => this.dropped.inc({ ...l, reason, intentional: intentional ? 'true' : 'false' }, events),
     };
   }
@@ -42,6 +42,6 @@ export class Telemetry {
 export interface ComponentTelemetry {
   received(events: number, bytes?: number): void;
   sent(events: number): void;
-  error(errorType: string, stage: string): void;
+  error(errorType: string, stage: string, count?: number): void;
   dropped(events: number, reason: string, intentional: boolean): void;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { F } from './fields.js';
+import { F, PARSE_FAILURE_TAG } from './fields.js';
 
 /** An ECS document: nested JSON. Always has @timestamp, event.kind, event.dataset and event.ingested once normalized. */
 export type EcsEvent = Record<string, unknown>;
@@ -36,6 +36,16 @@ function merge(target: Record<string, unknown>, src: Record<string, unknown>, de
 }
 
 /** Reads a dotted ECS path from a nested document (also accepts a literal dotted key). */
+/** Reads a path already split into its segments (for hot paths that read the same fields of every event). */
+export function getPathParts(doc: EcsEvent, parts: readonly string[]): unknown {
+  let cur: unknown = doc;
+  for (const key of parts) {
+    if (!isObject(cur)) return undefined;
+    cur = Object.hasOwn(cur, key) ? cur[key] : undefined;
+  }
+  return cur;
+}
+
 export function getPath(doc: EcsEvent, path: string): unknown {
   if (Object.hasOwn(doc, path)) return doc[path];
   let cur: unknown = doc;
@@ -124,4 +134,10 @@ export function addTag(event: EcsEvent, tag: string): void {
   if (Array.isArray(tags)) {
     if (!tags.includes(tag)) tags.push(tag);
   } else event[F.tags] = [tag];
+}
+
+/** True for an event no parser understood (kept raw with the _parse_failure tag). */
+export function isParseFailure(event: EcsEvent): boolean {
+  const tags = event[F.tags];
+  return Array.isArray(tags) && tags.includes(PARSE_FAILURE_TAG);
 }

@@ -1,5 +1,5 @@
 import { F } from '../schema/fields.js';
-import { getPath, type EcsEvent } from '../schema/event.js';
+import { getPathParts, type EcsEvent } from '../schema/event.js';
 
 /**
  * The stored form of one event. The message is kept in its own column (full-text indexed when sealed) and left out
@@ -27,6 +27,15 @@ export const KEY_COLUMNS = [
   ['outcome', F.eventOutcome],
 ] as const;
 
+const PARTS = {
+  sourceIp: F.sourceIp.split('.'),
+  destinationIp: F.destinationIp.split('.'),
+  userName: F.userName.split('.'),
+  hostName: F.hostName.split('.'),
+  dataset: F.eventDataset.split('.'),
+  outcome: F.eventOutcome.split('.'),
+} as const;
+
 function keyString(v: unknown): string | null {
   if (typeof v === 'string') return v.length <= 1024 ? v : null;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -51,12 +60,12 @@ export function toRow(event: EcsEvent, ts: number): StoredRow {
   }
   return {
     ts,
-    sourceIp: keyString(getPath(event, F.sourceIp)),
-    destinationIp: keyString(getPath(event, F.destinationIp)),
-    userName: keyString(getPath(event, F.userName)),
-    hostName: keyString(getPath(event, F.hostName)),
-    dataset: keyString(getPath(event, F.eventDataset)),
-    outcome: keyString(getPath(event, F.eventOutcome)),
+    sourceIp: keyString(getPathParts(event, PARTS.sourceIp)),
+    destinationIp: keyString(getPathParts(event, PARTS.destinationIp)),
+    userName: keyString(getPathParts(event, PARTS.userName)),
+    hostName: keyString(getPathParts(event, PARTS.hostName)),
+    dataset: keyString(getPathParts(event, PARTS.dataset)),
+    outcome: keyString(getPathParts(event, PARTS.outcome)),
     message: msg,
     doc,
   };

@@ -10,7 +10,7 @@ import { acquireLock } from '../../core/lockfile.js';
 import { Pipeline } from '../../core/pipeline.js';
 import { Telemetry } from '../../core/telemetry.js';
 import { LineParser } from '../../parsers/line.js';
-import { PARSE_FAILURE_TAG } from '../../schema/fields.js';
+import { isParseFailure } from '../../schema/event.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
 import { CliExit, printJson } from '../io.js';
 import { Progress } from '../progress.js';
@@ -31,10 +31,7 @@ function failureCounter(): { name: string; count: number; process(events: readon
     name: 'ingest_failures',
     count: 0,
     process(events) {
-      for (const e of events) {
-        const tags = e['tags'];
-        if (Array.isArray(tags) && tags.includes(PARSE_FAILURE_TAG)) this.count++;
-      }
+      for (const e of events) if (isParseFailure(e)) this.count++;
     },
   };
 }
