@@ -6,8 +6,10 @@ import { Worker } from 'node:worker_threads';
  */
 export function startWorker(moduleUrl: URL, workerData: unknown): Worker {
   if (moduleUrl.pathname.endsWith('.ts')) {
+    // Resolved here, not in the worker: an eval'd worker resolves bare names from the working directory.
+    const loader = import.meta.resolve('tsx/esm/api');
     const boot =
-      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })` +
+      `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })` +
       `.catch((e) => { setImmediate(() => { throw e; }); });`;
     return new Worker(boot, { eval: true, workerData });
   }

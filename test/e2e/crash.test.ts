@@ -54,8 +54,9 @@ function cliEnv(port?: number): NodeJS.ProcessEnv {
 
 async function startServer(dataDir: string, config: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/vigil.js', 'serve', '--data-dir', dataDir, '--config', config], {
-    cwd: ROOT,
+  // Started from outside the checkout, as an installed command would be: its worker threads must still load.
+  const child = spawn(process.execPath, [join(ROOT, 'bin/vigil.js'), 'serve', '--data-dir', dataDir, '--config', config], {
+    cwd: tmpdir(),
     env: cliEnv(port),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
