@@ -87,6 +87,7 @@ export function searchPartitions(parts: readonly PartitionHandle[], req: SearchR
     if (total < TOTAL_CAP) {
       const n = prepare(p.db, `SELECT count(*) AS n FROM (SELECT 1 FROM ${c.from} WHERE ${c.where} LIMIT ?)`).get(...c.params, TOTAL_CAP - total) as { n: number };
       total += n.n;
+      if (n.n === 0) continue;
     }
     if (!canImprove) continue;
     const rows = prepare(p.db, `SELECT e.id AS id, e.ts AS ts, e.batch AS batch, e.seq AS seq FROM ${c.from} WHERE ${c.where} ORDER BY e.ts DESC, e.id DESC LIMIT ?`).all(
