@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { LineParser } from '../parsers/line.js';
+import { parseQuery } from '../query/parser.js';
+import { SqliteStore } from '../store/sqlite/index.js';
+import { Pipeline } from './pipeline.js';
+import { Telemetry } from './telemetry.js';
+
+async function withStore(fn: (store: SqliteStore, telemetry: Telemetry) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-pipeline-'));
+  const store = new SqliteStore({ dir, sync: 'normal' });
+  await store.open();
+  try {
+    await fn(store, new Telemetry());
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LINE = (i: number): string => `Nov 26 08:00:${String(i % 60).padStart(2, '0')} bastion sshd[${100 + i}]: Failed password for root from 203.0.113.${i % 250} port ${2000 + i} ssh2`;
+
+test('a submission resolves only once its events are stored, and many small ones are grouped into batches', async () => {
+  await withStore(async (store, telemetry) => {
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), batchEvents: 500 });
+    const subs = Array.from({ length: 40 }, (_, k) =>
+      pipeline.submitRecords(Array.from({ length: 50 }, (_, i) => ({ message: LINE(k * 50 + i), receivedAt: Date.now() }))),
+    );
+    const results = await Promise.all(subs);
+    assert.equal(results.reduce((a, r) => a + r.stored, 0), 2000);
+    const batches = new Set(results.flatMap((r) => r.batches));
+    assert.ok(batches.size < 40, `40 submissions went into ${batches.size} batches`);
+    const r = await store.search({ filter: parseQuery('event.outcome:failure').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 0 });
+    assert.equal(r.total, 2000);
+    const metrics = await telemetry.metrics();
+    assert.match(metrics, /vigil_component_sent_events_total\{component="store",kind="sink"\} 2000/);
+    assert.match(metrics, /vigil_component_received_events_total\{component="line",kind="parser"\} 2000/);
+    await pipeline.drain();
+  });
+});
+
+test('a store that cannot write rejects the submission (nothing is acknowledged) and counts the loss', async () => {
+  await withStore(async (store, telemetry) => {
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser() });
+    await store.close();
+    await assert.rejects(pipeline.submitRecords([{ message: LINE(1), receivedAt: Date.now() }]), /store is closed/);
+    const metrics = await telemetry.metrics();
+    assert.match(metrics, /vigil_component_discarded_events_total\{component="store",kind="sink",reason="store_write_failed",intentional="false"\} 1/);
+    assert.match(metrics, /vigil_component_errors_total\{component="store",kind="sink",error_type="VIGIL_ERR_STORE_CLOSED",stage="append"\} 1/);
+    await pipeline.drain();
+  });
+});
+
+test('drain stores everything already accepted, then refuses more', async () => {
+  await withStore(async (store, telemetry) => {
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), batchEvents: 100, queueEvents: 1000 });
+    const pending = pipeline.submitRecords(Array.from({ length: 3000 }, (_, i) => ({ message: LINE(i), receivedAt: Date.now() })));
+    const drained = pipeline.drain();
+    await assert.doesNotReject(pending);
+    await drained;
+    const r = await store.search({ filter: parseQuery('*').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 0 });
+    assert.equal(r.total, 3000);
+    await assert.rejects(pipeline.submitRecords([{ message: LINE(1), receivedAt: Date.now() }]), /closed/);
+  });
+});
