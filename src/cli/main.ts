@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { VigilError, errorMessage } from '../core/errors.js';
+import { VigilError, errorMessage, systemErrorCode } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { ingestCommand } from './commands/ingest.js';
 import { parseCommand } from './commands/parse.js';
@@ -22,7 +22,8 @@ export function buildProgram(): Command {
     .description('Vigil: security monitoring and logging — collect, store, search, detect')
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+    // One line: "vigil: <reason> (see --help)".
+    .configureOutput({ outputError: (str, write) => write(`vigil: ${str.trim().replace(/^error: /, '')} (see --help)\n`) });
   serveCommand(program);
   ingestCommand(program);
   searchCommand(program);
@@ -43,6 +44,12 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // A reader that stops early (`vigil parse FILE | head`) closes the pipe: end quietly, as other command-line tools do.
+  process.stdout.on('error', (err) => {
+    if (systemErrorCode(err) === 'EPIPE') process.exit(0);
+    process.stderr.write(`vigil: cannot write output: ${errorMessage(err)}\n`);
+    process.exit(1);
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { VigilError } from './errors.js';
+import { VigilError, errorMessage } from './errors.js';
 
 function alive(pid: number): boolean {
   try {
@@ -8,6 +8,25 @@ function alive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Creates the data directory and its parents. A recursive mkdir reports ENOENT where a parent cannot be written (a
+ * read-only file system), so on failure a plain mkdir is tried to learn the real reason.
+ */
+export function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    let reason = err;
+    try {
+      mkdirSync(dataDir);
+      return;
+    } catch (plain) {
+      if ((plain as { code?: string }).code !== 'ENOENT') reason = plain;
+    }
+    throw new VigilError('VIGIL_ERR_STORE_UNWRITABLE', `cannot create data directory ${dataDir}: ${errorMessage(reason)}`, { cause: err });
   }
 }
 

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../core/config.js';
-import { acquireLock } from '../core/lockfile.js';
+import { acquireLock, makeDataDir } from '../core/lockfile.js';
 import { Pipeline } from '../core/pipeline.js';
 import { Telemetry } from '../core/telemetry.js';
 import { LineParser } from '../parsers/line.js';
@@ -20,7 +19,7 @@ export interface Running {
 
 /** Starts everything the config names: store, pipeline, HTTP API. Returns once the API is listening. */
 export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: string | undefined }): Promise<Running> {
-  mkdirSync(config.data_dir, { recursive: true });
+  makeDataDir(config.data_dir);
   const release = acquireLock(config.data_dir, 'vigil serve');
   const telemetry = new Telemetry({ defaultMetrics: true });
   const store = new SqliteStore({

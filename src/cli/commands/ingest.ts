@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { createReadStream, statSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { RawRecord } from '../../core/component.js';
 import { loadConfig } from '../../core/config.js';
-import { acquireLock } from '../../core/lockfile.js';
+import { acquireLock, makeDataDir } from '../../core/lockfile.js';
 import { Pipeline } from '../../core/pipeline.js';
 import { Telemetry } from '../../core/telemetry.js';
 import { LineParser } from '../../parsers/line.js';
@@ -58,7 +57,7 @@ export function ingestCommand(program: Command): void {
           throw new CliExit(2, `cannot read ${f}: ${(err as Error).message}`);
         }
       }
-      mkdirSync(config.data_dir, { recursive: true });
+      makeDataDir(config.data_dir);
       const release = acquireLock(config.data_dir, 'vigil ingest');
       const store = new SqliteStore({
         dir: resolve(config.data_dir, 'store'),
