@@ -182,7 +182,7 @@ export class SqliteStore implements Store {
       this.lastSealMs = m.ms;
       this.cleanupFiles();
     } else {
-      // Leave it in 'sealing': it stays searchable from its hot file and is retried at the next start.
+      // Leave it 'sealing': it stays searchable (scanned like the hot partition) and is sealed again at the next start.
       process.emitWarning(`sealing partition ${m.partition} failed: ${m.message}`);
     }
     this.startNextSeal();
