@@ -2,7 +2,8 @@ import type { Parser, RawRecord } from '../core/component.js';
 import { addTag, setPath, type EcsEvent } from '../schema/event.js';
 import { F, PARSE_FAILURE_TAG } from '../schema/fields.js';
 import { parseSyslogHeader } from './syslog-header.js';
-import { sshdFields } from './sshd.js';
+import type { LineFormat } from './message-parser.js';
+import { anyProgramParsers, findFormat, LINE_FORMATS, parserForProgram } from './registry.js';
 
 const MAX_LINE = 65536;
 
@@ -23,14 +24,10 @@ export class LineParser implements Parser {
     if (record.peer) setPath(e, F.logSourceAddress, `${record.peer.address}:${record.peer.port}`);
     if (record.file) setPath(e, F.logFilePath, record.file);
     if (truncated) addTag(e, '_truncated');
+    const explicit = record.format !== undefined ? findFormat(record.format) : undefined;
+    if (explicit?.line) return this.wholeLine(line, e, [explicit.line], true);
     const h = parseSyslogHeader(line, this.now());
-    if (!h) {
-      e[F.message] = line;
-      setPath(e, F.eventDataset, 'generic');
-      setPath(e, F.errorMessage, 'no known header: line kept as received');
-      addTag(e, PARSE_FAILURE_TAG);
-      return e;
-    }
+    if (!h) return this.wholeLine(line, e, LINE_FORMATS);
     e[F.message] = h.message;
     if (h.ts !== undefined) e[F.timestamp] = new Date(h.ts).toISOString();
     if (h.hostname !== undefined) {
@@ -53,12 +50,31 @@ export class LineParser implements Parser {
     if (h.version !== undefined) setPath(e, F.logSyslogVersion, String(h.version));
     if (h.msgid !== undefined) setPath(e, F.logSyslogMsgid, h.msgid);
     if (h.structuredData !== undefined) setPath(e, 'log.syslog.structured_data_raw', h.structuredData);
-    const program = h.appname?.toLowerCase();
-    setPath(e, F.eventDataset, program === 'sshd' ? 'sshd' : 'syslog');
-    if (program === 'sshd') {
-      const f = sshdFields(h.message);
-      if (f) for (const [k, v] of Object.entries(f)) setPath(e, k, v);
+    const own = explicit?.message ?? (h.appname !== undefined ? parserForProgram(h.appname) : undefined);
+    let dataset = own?.dataset ?? 'syslog';
+    if (!own?.parse(h.message, e)) {
+      for (const p of anyProgramParsers()) {
+        if (p === own || !p.parse(h.message, e)) continue;
+        if (!own) dataset = p.dataset;
+        break;
+      }
     }
+    setPath(e, F.eventDataset, dataset);
+    return e;
+  }
+
+  /** A line without a syslog header: the first whole-line format that recognises it, or kept raw as a failure. */
+  private wholeLine(line: string, e: EcsEvent, formats: readonly LineFormat[], chosen = false): EcsEvent {
+    for (const f of formats) {
+      if ((!chosen && !f.sniff(line)) || !f.parse(line, e)) continue;
+      if (e[F.message] === undefined) e[F.message] = line;
+      setPath(e, F.eventDataset, f.dataset);
+      return e;
+    }
+    e[F.message] = line;
+    setPath(e, F.eventDataset, 'generic');
+    setPath(e, F.errorMessage, formats.length === 1 ? `not a ${formats[0]?.name ?? ''} line: kept as received` : 'no known header: line kept as received');
+    addTag(e, PARSE_FAILURE_TAG);
     return e;
   }
 }

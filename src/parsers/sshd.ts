@@ -1,4 +1,6 @@
+import { setPath } from '../schema/event.js';
 import { F } from '../schema/fields.js';
+import type { MessageParser } from './message-parser.js';
 
 /** Fields recognised in an OpenSSH authentication message; a fuller parser library maps many more products. */
 export type Fields = Record<string, unknown>;
@@ -38,3 +40,16 @@ export function sshdFields(message: string): Fields | undefined {
   }
   return undefined;
 }
+
+/** OpenSSH's sshd messages. */
+export const sshdParser: MessageParser = {
+  name: 'sshd',
+  dataset: 'sshd',
+  programs: ['sshd'],
+  parse(message, event) {
+    const f = sshdFields(message);
+    if (!f) return false;
+    for (const [k, v] of Object.entries(f)) setPath(event, k, v);
+    return true;
+  },
+};

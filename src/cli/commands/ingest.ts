@@ -9,6 +9,7 @@ import { acquireLock, makeDataDir } from '../../core/lockfile.js';
 import { Pipeline } from '../../core/pipeline.js';
 import { Telemetry } from '../../core/telemetry.js';
 import { LineParser } from '../../parsers/line.js';
+import { findFormat, formatNames } from '../../parsers/registry.js';
 import { isParseFailure } from '../../schema/event.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
 import { CliExit, printJson } from '../io.js';
@@ -45,8 +46,8 @@ export function ingestCommand(program: Command): void {
     .option('--json', 'machine-readable summary')
     .action(async (files: string[], opts: { dataDir?: string; format?: string; json?: boolean }) => {
       const config = loadConfig(undefined, process.env, opts.dataDir);
-      if (opts.format !== undefined && opts.format !== 'line' && opts.format !== 'syslog') {
-        throw new CliExit(2, `unknown format '${opts.format}' (known: syslog)`);
+      if (opts.format !== undefined && !findFormat(opts.format)) {
+        throw new CliExit(2, `unknown format '${opts.format}' (known: ${formatNames().join(', ')})`);
       }
       let total = 0;
       for (const f of files) {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { LineParser } from '../../parsers/line.js';
+import { findFormat, formatNames } from '../../parsers/registry.js';
 import { normalizeEvent } from '../../schema/event.js';
 import { CliExit } from '../io.js';
 
@@ -14,8 +15,8 @@ export function parseCommand(program: Command): void {
     .argument('[files...]', 'files to parse (default: standard input)')
     .option('--format <name>', 'parser to use (default: detected per line)')
     .action(async (files: string[], opts: { format?: string }) => {
-      if (opts.format !== undefined && opts.format !== 'line' && opts.format !== 'syslog') {
-        throw new CliExit(2, `unknown format '${opts.format}' (known: syslog)`);
+      if (opts.format !== undefined && !findFormat(opts.format)) {
+        throw new CliExit(2, `unknown format '${opts.format}' (known: ${formatNames().join(', ')})`);
       }
       const parser = new LineParser();
       const inputs = files.length ? files : ['-'];
@@ -26,7 +27,7 @@ export function parseCommand(program: Command): void {
         for await (const line of rl) {
           if (line.length === 0) continue;
           const now = Date.now();
-          const { event } = normalizeEvent(parser.parse({ message: line, receivedAt: now, ...(file ? { file } : {}) }), now, 'generic');
+          const { event } = normalizeEvent(parser.parse({ message: line, receivedAt: now, ...(file ? { file } : {}), ...(opts.format ? { format: opts.format } : {}) }), now, 'generic');
           if (!process.stdout.write(`${JSON.stringify(event)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
         }
       }

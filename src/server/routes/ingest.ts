@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.js';
+import { findFormat, formatNames } from '../../parsers/registry.js';
 import { HttpError } from '../errors.js';
 import { parseNdjson, splitLines } from '../ndjson.js';
 
@@ -34,6 +35,9 @@ export function registerIngest(app: FastifyInstance, deps: AppDeps): void {
     if (type === 'text/plain') {
       const q = req.query as Record<string, string | undefined>;
       const format = q.format;
+      if (format !== undefined && !findFormat(format)) {
+        throw new HttpError(400, 'VIGIL_ERR_BAD_REQUEST', `unknown format '${format.slice(0, 64)}' (known: ${formatNames().join(', ')})`);
+      }
       const now = Date.now();
       const peer = { address: req.ip, port: req.socket.remotePort ?? 0 };
       const records = splitLines(body).map((message) => ({ message, receivedAt: now, peer, ...(format ? { format } : {}) }));
