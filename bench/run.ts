@@ -2,10 +2,11 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchStoreIngest } from './store-ingest.js';
 import { benchSearch } from './search.js';
+import { benchParse, openSshLines } from './parse.js';
 
 /**
  * npm run bench — store ingest and search benchmarks on the fixed corpus.
- * BENCH_EVENTS (default 20,000,000), BENCH_DIR (default $TMPDIR/vigil-bench), BENCH_ONLY=ingest|search,
+ * BENCH_EVENTS (default 20,000,000), BENCH_DIR (default $TMPDIR/vigil-bench), BENCH_ONLY=parse|ingest|search,
  * BENCH_SEAL_EVENTS (partition size; a huge value measures the append-only hot path without sealing).
  */
 const total = Number(process.env['BENCH_EVENTS'] ?? 20_000_000);
@@ -18,12 +19,17 @@ log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalm
 const spanMs = 30 * 86_400_000;
 const stepMs = spanMs / total;
 const start = Date.now() - spanMs;
-if (only !== 'search') {
+if (only === undefined || only === 'parse') {
+  const lines = openSshLines(200_000);
+  if (lines) benchParse(lines, log);
+  else log('parse: ../shared/data/loghub is not beside the checkout; skipped');
+}
+if (only === undefined || only === 'ingest') {
   log(`store ingest: ${total} events into ${dir}`);
   const sealEvents = process.env['BENCH_SEAL_EVENTS'] ? Number(process.env['BENCH_SEAL_EVENTS']) : undefined;
   const r = await benchStoreIngest(dir, total, { batch: 10_000, window: Math.max(100_000, Math.floor(total / 20)), stepMs, start, log, ...(sealEvents ? { sealEvents } : {}) });
   log(`store ingest: ${r.events} events in ${r.seconds.toFixed(1)} s = ${r.overallRate} ev/s overall; first window ${r.firstRate} ev/s, last ${r.lastRate} ev/s (${((1 - r.lastRate / r.firstRate) * 100).toFixed(1)}% slower); peak RSS ${r.peakRssMiB} MiB; avg event ${r.avgEventBytes} bytes`);
 }
-if (only !== 'ingest') {
+if (only === undefined || only === 'search') {
   await benchSearch(join(dir, 'store'), log);
 }

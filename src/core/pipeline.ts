@@ -59,7 +59,7 @@ export class Pipeline {
     for (let i = 0; i < records.length; i++) {
       const raw = this.opts.parser.parse(records[i] as RawRecord);
       if (isParseFailure(raw)) failures++;
-      events[i] = normalizeEvent(raw, now, 'generic');
+      events[i] = normalizeEvent(raw, now, 'generic', { expand: false });
     }
     this.parse.received(records.length);
     this.parse.sent(records.length);

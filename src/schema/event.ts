@@ -62,20 +62,43 @@ export function getPath(doc: EcsEvent, path: string): unknown {
 }
 
 /** Sets a dotted ECS path, creating nested objects. An existing scalar in the way is replaced. */
+interface SplitPath {
+  parts: readonly string[];
+  /** no segment is __proto__: plain property access cannot reach a prototype */
+  plain: boolean;
+}
+
+const SPLIT_CACHE = new Map<string, SplitPath>();
+
+/** Field paths come from a small set of constants: split each once (bounded, in case paths come from input). */
+function splitPath(path: string): SplitPath {
+  let sp = SPLIT_CACHE.get(path);
+  if (!sp) {
+    if (SPLIT_CACHE.size >= 4096) SPLIT_CACHE.clear();
+    const parts = path.split('.');
+    sp = { parts, plain: !parts.includes('__proto__') };
+    SPLIT_CACHE.set(path, sp);
+  }
+  return sp;
+}
+
 export function setPath(doc: EcsEvent, path: string, value: unknown): void {
-  const parts = path.split('.');
+  const { parts, plain } = splitPath(path);
   let cur: Record<string, unknown> = doc;
-  for (let i = 0; i < parts.length - 1; i++) {
+  const last = parts.length - 1;
+  for (let i = 0; i < last; i++) {
     const key = parts[i] as string;
-    const next = own(cur, key);
-    if (isObject(next)) cur = next;
+    const next = plain ? cur[key] : own(cur, key);
+    // an inherited value (e.g. "constructor") is never an own plain object, so it is replaced, not written into
+    if (isObject(next) && (plain ? Object.hasOwn(cur, key) : true)) cur = next;
     else {
       const created: Record<string, unknown> = {};
       put(cur, key, created);
       cur = created;
     }
   }
-  put(cur, parts[parts.length - 1] as string, value);
+  if (plain) cur[parts[last] as string] = value;
+  else put(cur, parts[last] as string, value);
 }
 
 /** Turns literal dotted keys ({"source.ip": x}) into nested objects, recursively. Depth-bounded. */
@@ -112,9 +135,29 @@ export function parseTime(value: unknown): number | undefined {
  * Completes an event for storage: nested keys, @timestamp (kept when valid, otherwise the ingest time
  * with an error noted), event.ingested, event.kind and event.dataset defaults.
  */
-export function normalizeEvent(raw: EcsEvent, now: number, defaultDataset: string): { event: EcsEvent; ts: number } {
-  const event = expandDottedKeys(raw);
-  let ts = parseTime(event[F.timestamp]);
+const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+let isoMemo = { ms: NaN, iso: '' };
+
+/** ISO text of an instant; the ingest time repeats for a whole batch, so the last one is remembered. */
+function isoOf(ms: number): string {
+  if (isoMemo.ms !== ms) isoMemo = { ms, iso: new Date(ms).toISOString() };
+  return isoMemo.iso;
+}
+
+export interface NormalizeOptions {
+  /** false for events a parser built with setPath (already nested): skips the copy that expands dotted keys */
+  expand?: boolean;
+}
+
+export function normalizeEvent(raw: EcsEvent, now: number, defaultDataset: string, opts: NormalizeOptions = {}): { event: EcsEvent; ts: number } {
+  const event = opts.expand === false ? raw : expandDottedKeys(raw);
+  const given = event[F.timestamp];
+  if (typeof given === 'string' && CANONICAL_TIME.test(given)) {
+    // already in the stored form (parsers write it so): keep the text
+    const ts = Date.parse(given);
+    if (!Number.isNaN(ts)) return finish(event, ts, now, defaultDataset);
+  }
+  let ts = parseTime(given);
   if (ts === undefined) {
     if (event[F.timestamp] !== undefined) {
       setPath(event, F.errorMessage, `invalid @timestamp ${JSON.stringify(event[F.timestamp]).slice(0, 80)}; ingest time used`);
@@ -123,7 +166,11 @@ export function normalizeEvent(raw: EcsEvent, now: number, defaultDataset: strin
     ts = now;
   }
   event[F.timestamp] = new Date(ts).toISOString();
-  setPath(event, F.eventIngested, new Date(now).toISOString());
+  return finish(event, ts, now, defaultDataset);
+}
+
+function finish(event: EcsEvent, ts: number, now: number, defaultDataset: string): { event: EcsEvent; ts: number } {
+  setPath(event, F.eventIngested, isoOf(now));
   if (getPath(event, F.eventKind) === undefined) setPath(event, F.eventKind, 'event');
   if (typeof getPath(event, F.eventDataset) !== 'string') setPath(event, F.eventDataset, defaultDataset);
   return { event, ts };

@@ -27,7 +27,7 @@ export function parseCommand(program: Command): void {
         for await (const line of rl) {
           if (line.length === 0) continue;
           const now = Date.now();
-          const { event } = normalizeEvent(parser.parse({ message: line, receivedAt: now, ...(file ? { file } : {}), ...(opts.format ? { format: opts.format } : {}) }), now, 'generic');
+          const { event } = normalizeEvent(parser.parse({ message: line, receivedAt: now, ...(file ? { file } : {}), ...(opts.format ? { format: opts.format } : {}) }), now, 'generic', { expand: false });
           if (!process.stdout.write(`${JSON.stringify(event)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
         }
       }
