@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LineParser } from '../src/parsers/line.js';
 import { normalizeEvent } from '../src/schema/event.js';
 
@@ -32,4 +35,34 @@ export function benchParse(lines: string[], log: (s: string) => void): number {
   const median = rates[1] as number;
   log(`parse + normalize: ${lines.length} loghub OpenSSH lines, median of 3: ${Math.round(median)} lines/s (one core)`);
   return median;
+}
+
+/**
+ * The same lines through `fail2ban-regex FILE sshd` (Debian package fail2ban), when it is installed: the reference
+ * detector's throughput, for a side-by-side ratio. Returns lines/s, or undefined when fail2ban-regex is missing.
+ */
+export function benchFail2banRegex(lines: string[], log: (s: string) => void): number | undefined {
+  const which = spawnSync('sh', ['-c', 'command -v fail2ban-regex'], { encoding: 'utf8' });
+  if (which.status !== 0) {
+    log('fail2ban-regex: not installed (apt-get install fail2ban); comparison skipped');
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-f2b-'));
+  try {
+    const file = join(dir, 'openssh.log');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const t = performance.now();
+    const r = spawnSync('fail2ban-regex', [file, 'sshd'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const secs = (performance.now() - t) / 1000;
+    if (r.status !== 0) {
+      log(`fail2ban-regex failed: ${r.stderr.slice(0, 200)}`);
+      return undefined;
+    }
+    const matched = /Lines:\s+\d+ lines, \d+ ignored, (\d+) matched/.exec(r.stdout)?.[1] ?? '?';
+    const rate = lines.length / secs;
+    log(`fail2ban-regex FILE sshd: ${lines.length} lines in ${secs.toFixed(1)} s = ${Math.round(rate)} lines/s (${matched} matched)`);
+    return rate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -2,7 +2,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchStoreIngest } from './store-ingest.js';
 import { benchSearch } from './search.js';
-import { benchParse, openSshLines } from './parse.js';
+import { benchFail2banRegex, benchParse, openSshLines } from './parse.js';
 
 /**
  * npm run bench — store ingest and search benchmarks on the fixed corpus.
@@ -21,8 +21,11 @@ const stepMs = spanMs / total;
 const start = Date.now() - spanMs;
 if (only === undefined || only === 'parse') {
   const lines = openSshLines(200_000);
-  if (lines) benchParse(lines, log);
-  else log('parse: ../shared/data/loghub is not beside the checkout; skipped');
+  if (lines) {
+    const ours = benchParse(lines, log);
+    const theirs = benchFail2banRegex(lines, log);
+    if (theirs !== undefined) log(`parse vs fail2ban-regex: ${(ours / theirs).toFixed(1)}x the lines per second`);
+  } else log('parse: ../shared/data/loghub is not beside the checkout; skipped');
 }
 if (only === undefined || only === 'ingest') {
   log(`store ingest: ${total} events into ${dir}`);
