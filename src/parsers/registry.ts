@@ -1,11 +1,47 @@
 import type { LineFormat, MessageParser } from './message-parser.js';
 import { sshdParser } from './sshd.js';
+import { suParser } from './su.js';
+import { sudoParser } from './sudo.js';
+import { logindParser } from './logind.js';
+import { useraddParser } from './useradd.js';
+import { cronParser } from './cron.js';
+import { pamParser } from './pam.js';
+import { asteriskParser } from './asterisk.js';
+import { courierParser } from './courier.js';
+import { cyrusParser } from './cyrus.js';
+import { dominoParser } from './domino.js';
+import { dovecotParser } from './dovecot.js';
+import { eximParser } from './exim.js';
+import { haproxyParser } from './haproxy.js';
+import { mysqlParser } from './mysql.js';
+import { namedParser } from './named.js';
+import { openvpnParser } from './openvpn.js';
+import { perditionParser } from './perdition.js';
+import { postfixParser } from './postfix.js';
+import { postgresqlParser } from './postgresql.js';
+import { proftpdParser } from './proftpd.js';
+import { pureFtpdParser } from './pure-ftpd.js';
+import { qmailParser } from './qmail.js';
+import { sendmailParser } from './sendmail.js';
+import { solidPop3dParser } from './solid-pop3d.js';
+import { uwimapParser } from './uwimap.js';
+import { vsftpdParser } from './vsftpd.js';
+import { xinetdParser } from './xinetd.js';
+import { danteParser } from './dante.js';
+import { monitParser } from './monit.js';
+import { freeswitchParser } from './freeswitch.js';
+import { nsdParser } from './nsd.js';
+import { murmurParser } from './murmur.js';
+import { apacheErrorFormat } from './apache-error.js';
+import { nginxErrorFormat } from './nginx-error.js';
+import { apacheAccessFormat, nginxAccessFormat, webAccessFormat } from './web-access.js';
+import { apacheSyslogParser, nginxSyslogParser } from './web-syslog.js';
 
 /** Every message parser, in routing order. New parsers are added here (a static list: no scanning, no decorators). */
-export const MESSAGE_PARSERS: readonly MessageParser[] = [sshdParser];
+export const MESSAGE_PARSERS: readonly MessageParser[] = [sshdParser, suParser, sudoParser, logindParser, useraddParser, cronParser, pamParser, nginxSyslogParser, apacheSyslogParser, dovecotParser, postfixParser, eximParser, sendmailParser, courierParser, cyrusParser, solidPop3dParser, uwimapParser, perditionParser, qmailParser, dominoParser, vsftpdParser, proftpdParser, pureFtpdParser, mysqlParser, postgresqlParser, namedParser, openvpnParser, asteriskParser, haproxyParser, xinetdParser, danteParser, monitParser, freeswitchParser, nsdParser, murmurParser];
 
 /** Every whole-line format, in sniffing order. */
-export const LINE_FORMATS: readonly LineFormat[] = [];
+export const LINE_FORMATS: readonly LineFormat[] = [webAccessFormat, apacheErrorFormat, nginxErrorFormat, apacheAccessFormat, nginxAccessFormat];
 
 const BY_PROGRAM = new Map<string, MessageParser>();
 for (const p of MESSAGE_PARSERS) for (const prog of p.programs) if (!BY_PROGRAM.has(prog)) BY_PROGRAM.set(prog, p);

@@ -37,6 +37,19 @@ export const F = {
   ruleId: 'rule.id',
   ruleName: 'rule.name',
   observerHostname: 'observer.hostname',
+  sourceDomain: 'source.domain',
+  logLevel: 'log.level',
+  filePath: 'file.path',
+  httpRequestMethod: 'http.request.method',
+  httpRequestReferrer: 'http.request.referrer',
+  httpVersion: 'http.version',
+  httpResponseStatusCode: 'http.response.status_code',
+  httpResponseBodyBytes: 'http.response.body.bytes',
+  urlOriginal: 'url.original',
+  urlPath: 'url.path',
+  urlQuery: 'url.query',
+  urlDomain: 'url.domain',
+  userAgentOriginal: 'user_agent.original',
 } as const;
 
 export type FieldName = (typeof F)[keyof typeof F];

@@ -1,0 +1,68 @@
+import { isIP } from 'node:net';
+import { setPath, type EcsEvent } from '../schema/event.js';
+import { F } from '../schema/fields.js';
+
+/** ECS fields the authentication parsers set beyond the shared constants in schema/fields.ts. */
+export const A = {
+  sourceAddress: 'source.address',
+  sourceDomain: F.sourceDomain,
+  userInvalid: 'user.invalid',
+  userAuthMethod: 'user.authentication.method',
+  userEffectiveName: 'user.effective.name',
+  userTargetName: 'user.target.name',
+  userId: 'user.id',
+  userEffectiveId: 'user.effective.id',
+  groupName: 'group.name',
+  groupId: 'group.id',
+  processCommandLine: 'process.command_line',
+  processWorkingDirectory: 'process.working_directory',
+  processTtyName: 'process.tty.name',
+  sessionId: 'session.id',
+  errorMessage: F.errorMessage,
+  repeatCount: 'vigil.repeat_count',
+  pamModule: 'vigil.pam.module',
+  pamService: 'vigil.pam.service',
+  pamType: 'vigil.pam.type',
+  pamLogname: 'vigil.pam.logname',
+  pamRuser: 'vigil.pam.ruser',
+  pamByUser: 'vigil.pam.by_user',
+  pamByUid: 'vigil.pam.by_uid',
+  processExecutable: 'process.executable',
+  userHome: 'vigil.user.home',
+  userShell: 'vigil.user.shell',
+  iamChange: 'vigil.iam.change',
+  cronDetail: 'vigil.cron.detail',
+  sshReason: 'vigil.ssh.reason',
+} as const;
+
+export type Fields = Record<string, unknown>;
+
+/** Sets every field of `f` on `event`. */
+export function apply(event: EcsEvent, f: Fields): void {
+  for (const [k, v] of Object.entries(f)) if (v !== undefined) setPath(event, k, v);
+}
+
+const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?\.?$/;
+
+/**
+ * The peer as logged: an IP address (IPv4-mapped IPv6 reduced to IPv4) in source.ip, a host name in source.domain,
+ * and the text as written in source.address. Undefined for text that is neither (empty, spaces, brackets …).
+ */
+export function addressFields(raw: string): Fields | undefined {
+  if (raw.length === 0 || raw.length > 255) return undefined;
+  let ip = raw;
+  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
+  if (ip.toLowerCase().startsWith('::ffff:') && isIP(ip.slice(7)) === 4) ip = ip.slice(7);
+  if (isIP(ip) !== 0) return { [A.sourceAddress]: raw, [F.sourceIp]: ip };
+  if (!HOSTNAME.test(raw)) return undefined;
+  // a dotted quad that is not an address (192.030.0.6) is kept as written only
+  if (/^[\d.]+$/.test(raw)) return { [A.sourceAddress]: raw };
+  return { [A.sourceAddress]: raw, [A.sourceDomain]: raw.toLowerCase() };
+}
+
+/** A decimal port 0–65535, or undefined. */
+export function portNumber(s: string | undefined): number | undefined {
+  if (s === undefined || !/^\d{1,5}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n <= 65535 ? n : undefined;
+}

@@ -1,0 +1,28 @@
+import { denied, fieldsParser, SF, type Fields } from './service-fields.js';
+
+// `client @0x7f… 192.0.2.1#53 (example.com): view external: query (cache) 'example.com/A/IN' denied`,
+// `client 192.0.2.1#4795: zone transfer 'example.com/AXFR/IN' denied`,
+// `client 192.0.2.1#42592 (example.com): bad zone transfer request: 'example.com/IN': non-authoritative zone (NOTAUTH)`
+const CLIENT =
+  /^(?:[a-z][a-z0-9-]{0,31}: )?(?:(?:info|notice|warning|error|critical|debug(?: \d+)?): )?client (?:@0x[0-9a-fA-F]{1,16} )?([0-9A-Fa-f:.]{2,45})#(\d{1,5})(?: \(([^\s()]*)\))?: (?:view ([^\s:]{1,64}): )?(?:(query(?: \(cache\))?|zone transfer|update|notify) '([^'\s]*)' denied|(bad zone transfer request): '([^'\s]*)')/;
+
+export function namedFields(message: string): Fields | undefined {
+  const m = CLIENT.exec(message);
+  if (!m) return undefined;
+  const what = m[5] ?? 'bad zone transfer request';
+  const action = what.startsWith('query') ? 'dns_query_denied' : what === 'update' ? 'dns_update_denied' : what === 'notify' ? 'dns_notify_denied' : 'zone_transfer_denied';
+  const f: Fields = denied(action, ['network'], m[1], m[2]);
+  const q = (m[6] ?? m[8]) as string;
+  const parts = q.split('/');
+  f[SF.dnsQuestionName] = parts[0] === '' ? '.' : parts[0];
+  if (parts.length === 3) {
+    f[SF.dnsQuestionType] = parts[1];
+    f[SF.dnsQuestionClass] = parts[2];
+  } else if (parts.length === 2) f[SF.dnsQuestionClass] = parts[1];
+  if (m[4] !== undefined) f['dns.view'] = m[4];
+  if (m[7] !== undefined) f[SF.reason] = message.slice(m.index + m[0].length).replace(/^: /, '');
+  return f;
+}
+
+/** BIND named: refused queries, zone transfers, updates and notifies. */
+export const namedParser = fieldsParser({ name: 'named', dataset: 'named', programs: ['named', 'bind', 'bind9', 'named-pkcs11'] }, namedFields);
