@@ -74,7 +74,8 @@ describe('nginx error log lines', () => {
 
   test('journal form and non-lines', () => {
     const e = parse('host nginx[23141]: host nginx: 2025/09/07 21:20:40 [error] 23141#23141: *24470 PAM: user \'username\' - not authenticated: Authentication failure, client: 192.0.2.120, server: webdav.sub.domain, request: "GET / HTTP/2.0", host: "webdav.sub.domain"');
-    assert.equal(get(e, F.eventDataset), 'nginx.error');
+    // a `prog[pid]:` prefix with no time is read as a syslog header, so the nginx program route applies
+    assert.equal(get(e, F.eventDataset), 'nginx');
     assert.equal(get(e, F.sourceIp), '192.0.2.120');
     const s = parse('<27>Sep  7 21:20:40 web nginx: 2025/09/07 21:20:40 [error] 1#1: *2 user "bob": password mismatch, client: 192.0.2.6, server: s');
     assert.equal(get(s, F.eventDataset), 'nginx');

@@ -14,6 +14,8 @@ const FILES: readonly { file: string; format?: string }[] = [
   { file: 'qmail' },
   { file: 'xinetd-fail' },
   { file: 'dante' },
+  { file: 'mysqld-auth' },
+  { file: 'named-refused', format: 'named' },
 ];
 
 test('fail2ban conformance: service parsers', (t) => {

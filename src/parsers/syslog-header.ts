@@ -14,11 +14,21 @@ export interface SyslogHeader {
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 
-const RFC5424 = /^(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: ([\s\S]*))?$/;
+// Structured data: param values are quoted and may hold ']' (escaped quotes inside); the alternatives start with
+// different characters, so matching stays linear.
+const RFC5424 = /^(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\"]|\\.|"(?:[^"\\]|\\.)*")*\])+)(?: ([\s\S]*))?$/;
 // `Mar  7 19:06:53`, also with a year after the day or after the time, a colon after the time, one space before it
 // (all seen from real senders), and at the very end of a line (a header with no message).
 const BSD_TS = /^ ?([A-Za-z]{3}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: (\d{4}))?:?(?: |$)/;
-const ISO_TS = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)(?: |$)/;
+const ISO_TS = /^(\d{4}-\d{2}-\d{2})[T ] ?(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?(?: |$)/;
+/** MySQL's own error log: `130324 19:01:39` (YYMMDD); the rest of the line is the message. */
+const YYMMDD_TS = /^(\d{2})(\d{2})(\d{2}) {1,2}(\d{1,2}):(\d{2}):(\d{2}) /;
+/** BIND's own log file: `11-Aug-2013 03:36:11.372`; the rest of the line is the message. */
+const BIND_TS = /^(\d{2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
+/** No time at all (journal exports, some relays): `host prog[pid]: msg` or `prog[pid]: msg`; the [pid] is required. */
+const NO_TS = /^(?:([^\s[\]]{1,255}) )?([^\s:[\]]{1,64})\[(\d{1,10})\]: /;
+/** A program name in brackets with no hostname: `[sshd]: msg` or `[sshd] msg`. */
+const BRACKET_TAG = /^\[([^\s\]]{1,64})\]:? /;
 const TAG = /^([^\s:[\]]{1,64})(?:\[([^\]\s]{1,32})\])?: ?/;
 
 function nil(v: string): string | undefined {
@@ -34,6 +44,12 @@ export function resolveBsdTime(month: number, day: number, h: number, m: number,
 }
 
 function afterHostAndTag(rest: string, h: SyslogHeader): void {
+  const bracket = BRACKET_TAG.exec(rest);
+  if (bracket) {
+    h.appname = bracket[1] as string;
+    h.message = rest.slice(bracket[0].length);
+    return;
+  }
   // "host tag[pid]: msg" or "tag[pid]: msg" (no hostname)
   const tagFirst = TAG.exec(rest);
   if (tagFirst) {
@@ -97,12 +113,36 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
   }
   const iso = ISO_TS.exec(rest);
   if (iso) {
-    const t = Date.parse((iso[1] as string).replace(' ', 'T'));
+    // no zone means UTC
+    const text = `${iso[1] as string}T${(iso[2] as string).padStart(2, '0')}:${iso[3] as string}:${iso[4] as string}${iso[5] ?? ''}${iso[6] ?? 'Z'}`;
+    const t = Date.parse(text);
     if (!Number.isNaN(t)) h.ts = t;
     afterHostAndTag(rest.slice(iso[0].length), h);
     return h;
   }
   if (pri) {
+    afterHostAndTag(rest, h);
+    return h;
+  }
+  const ymd = YYMMDD_TS.exec(rest);
+  if (ymd) {
+    const [mo, d] = [Number(ymd[2]) - 1, Number(ymd[3])];
+    if (mo > 11 || d < 1 || d > 31) return undefined;
+    h.ts = Date.UTC(2000 + Number(ymd[1]), mo, d, Number(ymd[4]), Number(ymd[5]), Number(ymd[6]));
+    h.message = rest.slice(ymd[0].length);
+    return h;
+  }
+  const bind = BIND_TS.exec(rest);
+  if (bind) {
+    const month = MONTHS[(bind[2] as string).toLowerCase()];
+    if (month === undefined) return undefined;
+    const ms = bind[7] ? Math.floor(Number(`0.${bind[7]}`) * 1000) : 0;
+    h.ts = Date.UTC(Number(bind[3]), month, Number(bind[1]), Number(bind[4]), Number(bind[5]), Number(bind[6]), ms);
+    h.message = rest.slice(bind[0].length);
+    return h;
+  }
+  const bare = NO_TS.exec(rest) ?? BRACKET_TAG.exec(rest);
+  if (bare) {
     afterHostAndTag(rest, h);
     return h;
   }
