@@ -39,7 +39,11 @@ export type Fields = Record<string, unknown>;
 
 /** Sets every field of `f` on `event`. */
 export function apply(event: EcsEvent, f: Fields): void {
-  for (const [k, v] of Object.entries(f)) if (v !== undefined) setPath(event, k, v);
+  for (const k in f) {
+    if (!Object.hasOwn(f, k)) continue;
+    const v = f[k];
+    if (v !== undefined) setPath(event, k, v);
+  }
 }
 
 const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?\.?$/;

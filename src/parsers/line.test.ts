@@ -105,7 +105,7 @@ describe('syslog lines to ECS', () => {
 });
 
 describe('lines that cannot be read are kept', () => {
-  for (const line of ['garbage line here', '', '{"not":"syslog"}', '<999>too big a priority', 'Foo 10 06:55:46 host app: m']) {
+  for (const line of ['garbage line here', '', '["a JSON array, not an object"]', '<999>too big a priority', 'Foo 10 06:55:46 host app: m']) {
     test(`kept and tagged: ${JSON.stringify(line)}`, () => {
       const e = parse(line, { peer: { address: '192.0.2.1', port: 514 } });
       assert.deepEqual(e[F.tags], [PARSE_FAILURE_TAG]);

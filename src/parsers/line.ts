@@ -1,11 +1,43 @@
 import type { Parser, RawRecord } from '../core/component.js';
-import { addTag, setPath, type EcsEvent } from '../schema/event.js';
+import { addTag, noteCanonicalTime, setPath, type EcsEvent } from '../schema/event.js';
 import { F, PARSE_FAILURE_TAG } from '../schema/fields.js';
 import { parseSyslogHeader } from './syslog-header.js';
 import type { LineFormat } from './message-parser.js';
 import { anyProgramParsers, findFormat, LINE_FORMATS, parserForProgram } from './registry.js';
 
 const MAX_LINE = 65536;
+
+const DAY_MS = 86_400_000;
+/** The UTC day of the last time written: its first instant and its `YYYY-MM-DDT` text. */
+let day = { from: 0, to: -1, prefix: '' };
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * `new Date(ms).toISOString()`, faster: the lines of a log mostly fall on one day, so the date text is kept and only
+ * the time of day is formatted.
+ */
+function isoText(ms: number): string {
+  if (ms >= day.from && ms < day.to && Number.isInteger(ms)) {
+    let t = ms - day.from;
+    const milli = t % 1000;
+    t = (t - milli) / 1000;
+    const sec = t % 60;
+    t = (t - sec) / 60;
+    const min = t % 60;
+    const hour = (t - min) / 60;
+    return `${day.prefix}${pad2(hour)}:${pad2(min)}:${pad2(sec)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  }
+  const iso = new Date(ms).toISOString();
+  // four-digit years only (others are written ±YYYYYY)
+  if (iso.length === 24 && Number.isInteger(ms)) {
+    const from = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+    day = { from, to: from + DAY_MS, prefix: iso.slice(0, 11) };
+  }
+  return iso;
+}
 
 /**
  * The line parser: a syslog-style header (RFC 5424, RFC 3164, ISO-timestamped) mapped to ECS, with the message kept.
@@ -19,8 +51,8 @@ export class LineParser implements Parser {
     let line = record.message;
     const truncated = line.length > MAX_LINE;
     if (truncated) line = line.slice(0, MAX_LINE);
-    const e: EcsEvent = {};
-    setPath(e, F.eventOriginal, line);
+    // what setPath(e, F.eventOriginal, line) makes of an empty event, without the path walk
+    const e: EcsEvent = { event: { original: line } };
     if (record.peer) setPath(e, F.logSourceAddress, `${record.peer.address}:${record.peer.port}`);
     if (record.file) setPath(e, F.logFilePath, record.file);
     if (truncated) addTag(e, '_truncated');
@@ -29,18 +61,25 @@ export class LineParser implements Parser {
     const h = parseSyslogHeader(line, this.now());
     if (!h) return this.wholeLine(line, e, LINE_FORMATS);
     e[F.message] = h.message;
-    if (h.ts !== undefined) e[F.timestamp] = new Date(h.ts).toISOString();
-    if (h.hostname !== undefined) {
-      setPath(e, F.hostHostname, h.hostname);
-      setPath(e, F.hostName, h.hostname);
+    if (h.ts !== undefined) {
+      const iso = isoText(h.ts);
+      e[F.timestamp] = iso;
+      noteCanonicalTime(iso, h.ts);
     }
+    // `host` and `process` are not set yet: they are made directly (as setPath would make them)
+    if (h.hostname !== undefined) e['host'] = { hostname: h.hostname, name: h.hostname };
+    let proc: Record<string, unknown> | undefined;
     if (h.appname !== undefined) {
-      setPath(e, F.processName, h.appname);
+      proc = { name: h.appname };
+      e['process'] = proc;
       setPath(e, F.logSyslogAppname, h.appname);
     }
     if (h.procid !== undefined) {
       const pid = Number(h.procid);
-      if (Number.isInteger(pid)) setPath(e, F.processPid, pid);
+      if (Number.isInteger(pid)) {
+        if (proc) proc['pid'] = pid;
+        else e['process'] = { pid };
+      }
     }
     if (h.pri !== undefined) {
       setPath(e, F.logSyslogPriority, h.pri);

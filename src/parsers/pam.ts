@@ -27,7 +27,9 @@ export interface PamMessage {
 
 /** Splits the module prefix off a PAM message. */
 export function pamMessage(message: string): PamMessage {
-  const m = MODULE.exec(message);
+  // the prefix starts with "(pam_" or "pam_"
+  const c = message.charCodeAt(0);
+  const m = c === 40 || c === 112 ? MODULE.exec(message) : null;
   if (!m) return { text: message };
   const r: PamMessage = { text: message.slice(m[0].length) };
   const module = m[1] ?? m[2];
@@ -68,21 +70,25 @@ function base(p: PamMessage): Fields {
   return f;
 }
 
+/** The module fields, then an authentication failure (fields are set one by one: spreading dotted keys is slow). */
+function authFailure(p: PamMessage): Fields {
+  const f = base(p);
+  f[F.eventCategory] = ['authentication'];
+  f[F.eventType] = ['info'];
+  f[F.eventAction] = 'authentication_failure';
+  f[F.eventOutcome] = 'failure';
+  return f;
+}
+
 /** The ECS fields of a PAM message, or undefined when it is not one. */
 export function pamFields(message: string, programModule?: string): Fields | undefined {
   const p = pamMessage(message);
   if (p.module === undefined && programModule !== undefined) p.module = programModule;
   const t = p.text;
-  const head = FAILURE_HEAD.exec(t);
+  const head = t.startsWith('authentication failure; logname=') ? FAILURE_HEAD.exec(t) : null;
   if (head) {
     const remote = remoteFields(t.slice(head[0].length));
-    const f: Fields = {
-      ...base(p),
-      [F.eventCategory]: ['authentication'],
-      [F.eventType]: ['info'],
-      [F.eventAction]: 'authentication_failure',
-      [F.eventOutcome]: 'failure',
-    };
+    const f = authFailure(p);
     if (head[2] !== '') f[A.userId] = head[2];
     if (head[3] !== '') f[A.userEffectiveId] = head[3];
     if (head[4] !== '') f[A.processTtyName] = head[4];
@@ -98,13 +104,17 @@ export function pamFields(message: string, programModule?: string): Fields | und
   }
   if (p.module === undefined) return undefined;
   if (t.startsWith('check pass; user unknown')) {
-    return { ...base(p), [F.eventCategory]: ['authentication'], [F.eventType]: ['info'], [F.eventAction]: 'authentication_failure', [F.eventOutcome]: 'failure', [A.userInvalid]: true };
+    const f = authFailure(p);
+    f[A.userInvalid] = true;
+    return f;
   }
   if (t.startsWith('auth could not identify password for [')) {
     const end = t.lastIndexOf(']');
-    return { ...base(p), [F.eventCategory]: ['authentication'], [F.eventType]: ['info'], [F.eventAction]: 'authentication_failure', [F.eventOutcome]: 'failure', [F.userName]: t.slice(39, end > 39 ? end : undefined) };
+    const f = authFailure(p);
+    f[F.userName] = t.slice(39, end > 39 ? end : undefined);
+    return f;
   }
-  const s = SESSION.exec(t);
+  const s = t.startsWith('session ') ? SESSION.exec(t) : null;
   if (s) {
     // "session opened for user U by (uid=0)", "session opened for user U(uid=1000) by U2(uid=0)", "session closed for user U"
     let rest = t.slice(s[0].length);
@@ -116,14 +126,12 @@ export function pamFields(message: string, programModule?: string): Fields | und
     }
     const uid = /\(uid=(\d{1,10})\)$/.exec(rest);
     if (uid) rest = rest.slice(0, uid.index);
-    const f: Fields = {
-      ...base(p),
-      [F.eventCategory]: ['session'],
-      [F.eventType]: [s[1] === 'opened' ? 'start' : 'end'],
-      [F.eventAction]: s[1] === 'opened' ? 'session_opened' : 'session_closed',
-      [F.eventOutcome]: 'success',
-      [F.userName]: rest,
-    };
+    const f = base(p);
+    f[F.eventCategory] = ['session'];
+    f[F.eventType] = [s[1] === 'opened' ? 'start' : 'end'];
+    f[F.eventAction] = s[1] === 'opened' ? 'session_opened' : 'session_closed';
+    f[F.eventOutcome] = 'success';
+    f[F.userName] = rest;
     if (uid) f[A.userId] = uid[1];
     if (actor !== undefined) {
       const au = /^(.{0,256}?)\(uid=(\d{1,10})\)$/.exec(actor);
@@ -133,7 +141,13 @@ export function pamFields(message: string, programModule?: string): Fields | und
     return f;
   }
   if (t.startsWith('password changed for ')) {
-    return { ...base(p), [F.eventCategory]: ['iam'], [F.eventType]: ['user', 'change'], [F.eventAction]: 'password_changed', [F.eventOutcome]: 'success', [F.userName]: t.slice(21) };
+    const f = base(p);
+    f[F.eventCategory] = ['iam'];
+    f[F.eventType] = ['user', 'change'];
+    f[F.eventAction] = 'password_changed';
+    f[F.eventOutcome] = 'success';
+    f[F.userName] = t.slice(21);
+    return f;
   }
   return undefined;
 }

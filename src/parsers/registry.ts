@@ -36,12 +36,21 @@ import { apacheErrorFormat } from './apache-error.js';
 import { nginxErrorFormat } from './nginx-error.js';
 import { apacheAccessFormat, nginxAccessFormat, webAccessFormat } from './web-access.js';
 import { apacheSyslogParser, nginxSyslogParser } from './web-syslog.js';
+import { windowsXmlFormat } from './windows.js';
+import { netfilterParser } from './netfilter.js';
+import { cefFormat, cefParser } from './cef.js';
+import { leefFormat, leefParser } from './leef.js';
+import { kvFormat } from './kv.js';
+import { suricataFormat } from './suricata.js';
+import { zeekFormat } from './zeek.js';
+import { cloudtrailFormat } from './cloudtrail.js';
+import { jsonFormat } from './json.js';
 
 /** Every message parser, in routing order. New parsers are added here (a static list: no scanning, no decorators). */
-export const MESSAGE_PARSERS: readonly MessageParser[] = [sshdParser, suParser, sudoParser, logindParser, useraddParser, cronParser, pamParser, nginxSyslogParser, apacheSyslogParser, dovecotParser, postfixParser, eximParser, sendmailParser, courierParser, cyrusParser, solidPop3dParser, uwimapParser, perditionParser, qmailParser, dominoParser, vsftpdParser, proftpdParser, pureFtpdParser, mysqlParser, postgresqlParser, namedParser, openvpnParser, asteriskParser, haproxyParser, xinetdParser, danteParser, monitParser, freeswitchParser, nsdParser, murmurParser];
+export const MESSAGE_PARSERS: readonly MessageParser[] = [sshdParser, suParser, sudoParser, logindParser, useraddParser, cronParser, pamParser, nginxSyslogParser, apacheSyslogParser, dovecotParser, postfixParser, eximParser, sendmailParser, courierParser, cyrusParser, solidPop3dParser, uwimapParser, perditionParser, qmailParser, dominoParser, vsftpdParser, proftpdParser, pureFtpdParser, mysqlParser, postgresqlParser, namedParser, openvpnParser, asteriskParser, haproxyParser, xinetdParser, danteParser, monitParser, freeswitchParser, nsdParser, murmurParser, netfilterParser, cefParser, leefParser];
 
 /** Every whole-line format, in sniffing order. */
-export const LINE_FORMATS: readonly LineFormat[] = [webAccessFormat, apacheErrorFormat, nginxErrorFormat, apacheAccessFormat, nginxAccessFormat];
+export const LINE_FORMATS: readonly LineFormat[] = [webAccessFormat, apacheErrorFormat, nginxErrorFormat, apacheAccessFormat, nginxAccessFormat, cefFormat, leefFormat, suricataFormat, zeekFormat, cloudtrailFormat, windowsXmlFormat, jsonFormat, kvFormat];
 
 const BY_PROGRAM = new Map<string, MessageParser>();
 for (const p of MESSAGE_PARSERS) for (const prog of p.programs) if (!BY_PROGRAM.has(prog)) BY_PROGRAM.set(prog, p);

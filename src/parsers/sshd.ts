@@ -80,7 +80,7 @@ function failure(action: string, category: string[] = AUTH, type: string[] = INF
 function userAndPeer(rest: string): { user: string; invalid: boolean; peer: Peer } | undefined {
   let invalid = false;
   let start = 0;
-  for (const p of ['invalid user ', 'illegal user ']) {
+  for (const p of INVALID_LOWER) {
     if (rest.startsWith(p)) {
       invalid = true;
       start = p.length;
@@ -100,6 +100,12 @@ function userAndPeer(rest: string): { user: string; invalid: boolean; peer: Peer
   if (!peer) return undefined;
   return { user: peer.at < start ? '' : rest.slice(start, peer.at), invalid, peer };
 }
+
+// prefix lists, made once (not per message)
+const INVALID_LOWER = ['invalid user ', 'illegal user '];
+const INVALID_UPPER = ['Invalid user ', 'Illegal user '];
+const CLOSED = ['Connection closed by ', 'Connection reset by ', 'Disconnected from ', 'Disconnecting invalid user ', 'Disconnecting authenticating user ', 'Disconnecting user '];
+const CLOSED_USER = ['invalid user ', 'authenticating user ', 'user '];
 
 const LOGIN = /^(Failed|Accepted) ([\w/@.-]{1,64}) for /;
 const MESSAGE_REPEATED = /^message repeated (\d{1,9}) times: \[ ?/;
@@ -162,7 +168,7 @@ export function resetSshdState(): void {
 /** The ECS fields of one sshd message, or undefined. `event` gives the host and pid that key the connection state. */
 export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fields | undefined {
   let m = message;
-  const local = LOCAL_PREFIX.exec(m);
+  const local = m.startsWith('[ID ') || m.startsWith('kernel:') ? LOCAL_PREFIX.exec(m) : null;
   if (local) m = m.slice(local[0].length);
   let level: string | undefined;
   if (m.startsWith('error: ') || m.startsWith('fatal: ')) {
@@ -171,9 +177,8 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
   }
   const preauth = m.endsWith(PREAUTH);
   const body = preauth ? m.slice(0, -PREAUTH.length) : m;
-  const key = connKey(event);
 
-  const rep = depth === 0 ? MESSAGE_REPEATED.exec(m) : null;
+  const rep = depth === 0 && m.startsWith('message repeated ') ? MESSAGE_REPEATED.exec(m) : null;
   if (rep) {
     const inner = m.slice(rep[0].length).replace(/ ?\]$/, '');
     const f = sshdFields(inner, event, 1);
@@ -182,7 +187,7 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     return f;
   }
 
-  const login = LOGIN.exec(m);
+  const login = m.startsWith('Failed ') || m.startsWith('Accepted ') ? LOGIN.exec(m) : null;
   if (login) {
     const up = userAndPeer(m.slice(login[0].length));
     if (!up) return undefined;
@@ -202,15 +207,15 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     return f;
   }
 
-  for (const p of ['Invalid user ', 'Illegal user ']) {
+  for (const p of INVALID_UPPER) {
     if (!m.startsWith(p)) continue;
     const peer = peerAfter(m, p.length - 1);
     if (!peer) return undefined;
-    return withPeer({ ...failure('invalid_user'), [F.userName]: peer.at < p.length ? '' : m.slice(p.length, peer.at), [A.userInvalid]: true }, peer);
+    return withPeer(Object.assign(failure('invalid_user'), { [F.userName]: peer.at < p.length ? '' : m.slice(p.length, peer.at), [A.userInvalid]: true }), peer);
   }
 
   if (m.startsWith('input_userauth_request: invalid user ')) {
-    return { ...failure('invalid_user'), [F.userName]: body.slice(37), [A.userInvalid]: true };
+    return Object.assign(failure('invalid_user'), { [F.userName]: body.slice(37), [A.userInvalid]: true });
   }
 
   if (m.startsWith('PAM: ')) {
@@ -221,7 +226,7 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     const forAt = m.indexOf(' for ') + 5;
     const up = userAndPeer(m.slice(forAt).trimEnd());
     if (!up) return undefined;
-    const f = withPeer({ ...failure('ssh_login'), [F.userName]: up.user, [A.userAuthMethod]: 'pam' }, up.peer);
+    const f = withPeer(Object.assign(failure('ssh_login'), { [F.userName]: up.user, [A.userAuthMethod]: 'pam' }), up.peer);
     if (up.invalid || lower.startsWith('user not known')) f[A.userInvalid] = true;
     return f;
   }
@@ -229,7 +234,7 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
   if (m.startsWith('maximum authentication attempts exceeded for ')) {
     const up = userAndPeer(m.slice(45));
     if (!up) return undefined;
-    const f = withPeer({ ...failure('ssh_max_auth_attempts', AUTH, ['info', 'denied']), [F.userName]: up.user }, up.peer);
+    const f = withPeer(Object.assign(failure('ssh_max_auth_attempts', AUTH, ['info', 'denied']), { [F.userName]: up.user }), up.peer);
     if (up.invalid) f[A.userInvalid] = true;
     return f;
   }
@@ -238,35 +243,35 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     const f = failure('ssh_max_auth_attempts', AUTH, ['info', 'denied']);
     const forAt = body.indexOf(' for ', 47);
     if (forAt !== -1) f[F.userName] = body.slice(forAt + 5);
-    return peerFromState(f, key);
+    return peerFromState(f, connKey(event));
   }
 
   if (m.startsWith('User ') && m.includes(' not allowed because ')) {
     // "User U from H not allowed because not listed in AllowUsers", "User U not allowed because account is locked"
     const because = m.lastIndexOf(' not allowed because ');
     const head = m.slice(5, because);
-    const f = { ...failure('user_not_allowed', AUTH, ['info', 'denied']), [A.sshReason]: m.slice(because + 21) };
+    const f = Object.assign(failure('user_not_allowed', AUTH, ['info', 'denied']), { [A.sshReason]: m.slice(because + 21) });
     const from = head.lastIndexOf(' from ');
     const addr = from === -1 ? undefined : addressFields(head.slice(from + 6));
-    if (addr) return { ...f, [F.userName]: head.slice(0, from), ...addr };
-    return { ...f, [F.userName]: head };
+    if (addr) return Object.assign(f, { [F.userName]: head.slice(0, from) }, addr);
+    return Object.assign(f, { [F.userName]: head });
   }
 
-  const root = ROOT_REFUSED.exec(m);
+  const root = m.startsWith('ROOT LOGIN REFUSED FROM ') ? ROOT_REFUSED.exec(m) : null;
   if (root) {
     const addr = addressFields(root[1] as string);
     if (!addr) return undefined;
-    return withPeer({ ...failure('root_login_refused', AUTH, ['info', 'denied']), [F.userName]: 'root' }, { addr, ...optPort(root[2]) });
+    return withPeer(Object.assign(failure('root_login_refused', AUTH, ['info', 'denied']), { [F.userName]: 'root' }), peerOf(addr, root[2]));
   }
 
-  const refused = REFUSED_CONNECT.exec(m);
+  const refused = m.startsWith('refused connect from ') ? REFUSED_CONNECT.exec(m) : null;
   if (refused) {
     const addr = addressFields(refused[1] as string);
     if (!addr) return undefined;
-    return { ...failure('connection_refused', NET, ['connection', 'denied']), ...addr };
+    return Object.assign(failure('connection_refused', NET, ['connection', 'denied']), addr);
   }
 
-  const rd = RECEIVED_DISCONNECT.exec(m);
+  const rd = m.startsWith('Received disconnect from ') ? RECEIVED_DISCONNECT.exec(m) : null;
   if (rd) {
     const addr = addressFields(rd[1] as string);
     if (!addr) return undefined;
@@ -278,10 +283,10 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
       ? failure('ssh_disconnect', ['authentication', 'network'], ['end'])
       : { [F.eventCategory]: NET, [F.eventType]: ['end'], [F.eventAction]: 'ssh_disconnect' };
     f[A.sshReason] = reason;
-    return withPeer(f, { addr, ...optPort(rd[2]) });
+    return withPeer(f, peerOf(addr, rd[2]));
   }
 
-  for (const p of ['Connection closed by ', 'Connection reset by ', 'Disconnected from ', 'Disconnecting invalid user ', 'Disconnecting authenticating user ', 'Disconnecting user ']) {
+  for (const p of CLOSED) {
     if (!body.startsWith(p)) continue;
     let rest = body.slice(p.length);
     let reason: string | undefined;
@@ -294,7 +299,7 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     }
     let user: string | undefined;
     let invalid = false;
-    for (const u of ['invalid user ', 'authenticating user ', 'user ']) {
+    for (const u of CLOSED_USER) {
       if (rest.startsWith(u)) {
         invalid = u === 'invalid user ';
         rest = rest.slice(u.length);
@@ -308,7 +313,8 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     else if (peer.head !== '') return undefined;
     const closed = p.startsWith('Disconnect') ? 'ssh_disconnect' : p.startsWith('Connection reset') ? 'ssh_connection_reset' : 'ssh_connection_closed';
     // closed before authentication (or after an unfinished failure on this connection): a failed attempt
-    const pending = key !== undefined ? connections.get(key)?.pendingFailure : undefined;
+    const k = connKey(event);
+    const pending = k !== undefined ? connections.get(k)?.pendingFailure : undefined;
     const failed = preauth || reason !== undefined || pending !== undefined;
     const f: Fields = failed
       ? failure(closed, ['authentication', 'network'], ['end'])
@@ -316,7 +322,7 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     if (user !== undefined) f[F.userName] = user;
     if (invalid) f[A.userInvalid] = true;
     if (reason !== undefined) f[A.sshReason] = reason;
-    if (key !== undefined) connections.delete(key);
+    if (k !== undefined) connections.delete(k);
     return withPeer(f, peer);
   }
 
@@ -326,65 +332,62 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     return peer ? withPeer(f, peer) : undefined;
   }
 
-  const neg = NEGOTIATE.exec(m);
+  const neg = m.startsWith('Unable to negotiate with ') ? NEGOTIATE.exec(m) : null;
   if (neg) {
     const addr = addressFields(neg[1] as string);
     if (!addr) return undefined;
-    return withPeer({ ...failure('ssh_negotiation_failure', NET, ['connection', 'denied']), [A.sshReason]: neg[3] }, { addr, ...optPort(neg[2]) });
+    return withPeer(Object.assign(failure('ssh_negotiation_failure', NET, ['connection', 'denied']), { [A.sshReason]: neg[3] }), peerOf(addr, neg[2]));
   }
 
-  const wp = WITH_PEER_COLON.exec(m);
+  const wp = m.startsWith('banner exchange: ') || m.startsWith('ssh_dispatch_run_fatal: ') ? WITH_PEER_COLON.exec(m) : null;
   if (wp) {
     const addr = addressFields(wp[2] as string);
     if (!addr) return undefined;
-    return withPeer({ ...failure('ssh_bad_identification', ['network', 'intrusion_detection'], ['connection', 'denied']), [A.sshReason]: body.slice(wp[0].length) }, { addr, ...optPort(wp[3]) });
+    return withPeer(Object.assign(failure('ssh_bad_identification', ['network', 'intrusion_detection'], ['connection', 'denied']), { [A.sshReason]: body.slice(wp[0].length) }), peerOf(addr, wp[3]));
   }
 
-  const to = TIMEOUT.exec(m);
+  const to = m.startsWith('Timeout before authentication for ') ? TIMEOUT.exec(m) : null;
   if (to) {
     const addr = addressFields(to[1] as string);
     if (!addr) return undefined;
-    return withPeer(failure('ssh_auth_timeout', ['authentication', 'network'], ['end']), { addr, ...optPort(to[2]) });
+    return withPeer(failure('ssh_auth_timeout', ['authentication', 'network'], ['end']), peerOf(addr, to[2]));
   }
 
-  const rev = REVERSE_MAP.exec(m) ?? MAPS_TO.exec(m);
+  const rev = m.startsWith('reverse mapping checking getaddrinfo for ') ? REVERSE_MAP.exec(m) : m.startsWith('Address ') ? MAPS_TO.exec(m) : null;
   if (rev) {
     const reverse = rev[0].startsWith('reverse');
     const ipText = (reverse ? rev[2] : rev[1]) as string;
     const addr = addressFields(ipText);
     if (!addr || addr[F.sourceIp] === undefined) return undefined;
     const name = ((reverse ? rev[1] : rev[2]) as string).toLowerCase();
-    return {
-      [F.eventCategory]: ['network', 'intrusion_detection'],
-      [F.eventType]: INFO,
-      [F.eventAction]: 'break_in_attempt',
-      ...addr,
-      [A.sourceDomain]: name,
-      [A.sshReason]: reverse ? 'reverse mapping failed' : 'forward mapping mismatch',
-    };
+    const f: Fields = { [F.eventCategory]: ['network', 'intrusion_detection'], [F.eventType]: INFO, [F.eventAction]: 'break_in_attempt' };
+    Object.assign(f, addr);
+    f[A.sourceDomain] = name;
+    f[A.sshReason] = reverse ? 'reverse mapping failed' : 'forward mapping mismatch';
+    return f;
   }
 
-  const cf = CONNECTION_FROM.exec(m);
+  const cf = m.startsWith('Connection from ') ? CONNECTION_FROM.exec(m) : null;
   if (cf) {
     const addr = addressFields(cf[1] as string);
     if (!addr) return undefined;
     const port = portNumber(cf[2]);
-    const f: Fields = { [F.eventCategory]: NET, [F.eventType]: ['connection', 'start'], [F.eventAction]: 'ssh_connection', ...addr };
+    const f: Fields = Object.assign({ [F.eventCategory]: NET, [F.eventType]: ['connection', 'start'], [F.eventAction]: 'ssh_connection' }, addr);
     if (port !== undefined) f[F.sourcePort] = port;
     const dst = cf[3] !== undefined ? addressFields(cf[3]) : undefined;
     if (dst?.[F.sourceIp] !== undefined) f[F.destinationIp] = dst[F.sourceIp];
     const dport = portNumber(cf[4]);
     if (dport !== undefined) f[F.destinationPort] = dport;
-    remember(key, port !== undefined ? { addr, port } : { addr });
+    remember(connKey(event), port !== undefined ? { addr, port } : { addr });
     return f;
   }
 
-  const audit = SSH_AUDIT.exec(m);
+  const audit = m.startsWith('SSH: Server;Ltype: ') ? SSH_AUDIT.exec(m) : null;
   if (audit) {
     const addr = addressFields(audit[1] as string);
     if (!addr) return undefined;
     const port = portNumber(audit[2]);
-    remember(key, port !== undefined ? { addr, port } : { addr });
+    remember(connKey(event), port !== undefined ? { addr, port } : { addr });
     return withPeer({ [F.eventCategory]: NET, [F.eventType]: INFO, [F.eventAction]: 'ssh_connection' }, port !== undefined ? { addr, port } : { addr });
   }
 
@@ -407,7 +410,7 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
   if (level !== undefined || preauth) {
     for (const [needle, action, category] of PEERLESS_FAILURES) {
       if (!body.startsWith(needle)) continue;
-      return peerFromState(failure(action, category, ['connection', 'denied']), key);
+      return peerFromState(failure(action, category, ['connection', 'denied']), connKey(event));
     }
   }
   return undefined;
@@ -423,9 +426,10 @@ function reasonColon(text: string): number {
   return -1;
 }
 
-function optPort(s: string | undefined): { port?: number } {
+/** An address and, when `s` is a port number, the port. */
+function peerOf(addr: Fields, s: string | undefined): { addr: Fields; port?: number } {
   const port = portNumber(s);
-  return port !== undefined ? { port } : {};
+  return port !== undefined ? { addr, port } : { addr };
 }
 
 /** A failure naming no peer takes the connection's peer; without one it waits for the connection's next line. */

@@ -35,16 +35,25 @@ function nil(v: string): string | undefined {
   return v === '-' ? undefined : v;
 }
 
+/** The UTC year of `now`, remembered with the span of that year (`now` moves slowly). */
+let yearMemo = { from: 0, to: -1, year: 0 };
+function utcYear(now: number): number {
+  if (now >= yearMemo.from && now < yearMemo.to) return yearMemo.year;
+  const year = new Date(now).getUTCFullYear();
+  yearMemo = { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1), year };
+  return year;
+}
+
 /** A year-less BSD time is put in the current year, or the last one if that would be more than a day ahead. */
 export function resolveBsdTime(month: number, day: number, h: number, m: number, s: number, ms: number, now: number, year?: number): number {
-  const y = year ?? new Date(now).getUTCFullYear();
+  const y = year ?? utcYear(now);
   let t = Date.UTC(y, month, day, h, m, s, ms);
   if (year === undefined && t - now > 86_400_000) t = Date.UTC(y - 1, month, day, h, m, s, ms);
   return t;
 }
 
 function afterHostAndTag(rest: string, h: SyslogHeader): void {
-  const bracket = BRACKET_TAG.exec(rest);
+  const bracket = rest.charCodeAt(0) === 91 ? BRACKET_TAG.exec(rest) : null;
   if (bracket) {
     h.appname = bracket[1] as string;
     h.message = rest.slice(bracket[0].length);
@@ -74,7 +83,7 @@ function afterHostAndTag(rest: string, h: SyslogHeader): void {
 export function parseSyslogHeader(line: string, now: number): SyslogHeader | undefined {
   let rest = line;
   const h: SyslogHeader = { message: line };
-  const pri = /^<(\d{1,3})>/.exec(rest);
+  const pri = rest.charCodeAt(0) === 60 ? /^<(\d{1,3})>/.exec(rest) : null;
   if (pri) {
     const p = Number(pri[1]);
     if (p > 191) return undefined;

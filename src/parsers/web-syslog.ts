@@ -13,11 +13,17 @@ import { parseAccessLine } from './web-access.js';
 const NGINX_PREFIX = /^(?:\S{1,255} )?nginx: /;
 
 /** `httpd/backend1` (a per-vhost tag) counts as `httpd`. */
+let lastName = '';
+let lastBase = '';
 function programBase(e: EcsEvent): string {
   const name = getPath(e, F.processName);
   if (typeof name !== 'string') return '';
+  // both parsers ask for every message of a program: remember the last answer
+  if (name === lastName) return lastBase;
   const cut = name.search(/[/([]/);
-  return (cut > 0 ? name.slice(0, cut) : name).toLowerCase();
+  lastBase = (cut > 0 ? name.slice(0, cut) : name).toLowerCase();
+  lastName = name;
+  return lastBase;
 }
 
 function parseWebMessage(message: string, e: EcsEvent): boolean {

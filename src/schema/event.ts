@@ -48,17 +48,15 @@ export function getPathParts(doc: EcsEvent, parts: readonly string[]): unknown {
 
 export function getPath(doc: EcsEvent, path: string): unknown {
   if (Object.hasOwn(doc, path)) return doc[path];
+  // the segments are split once per path (the same few field names are read from every event)
+  const { parts } = splitPath(path);
   let cur: unknown = doc;
-  let start = 0;
-  while (start <= path.length) {
+  for (let i = 0; i < parts.length; i++) {
     if (!isObject(cur)) return undefined;
-    const dot = path.indexOf('.', start);
-    const key = dot === -1 ? path.slice(start) : path.slice(start, dot);
-    cur = own(cur, key);
-    if (dot === -1) return cur;
-    start = dot + 1;
+    const key = parts[i] as string;
+    cur = Object.hasOwn(cur, key) ? cur[key] : undefined;
   }
-  return undefined;
+  return cur;
 }
 
 /** Sets a dotted ECS path, creating nested objects. An existing scalar in the way is replaced. */
@@ -86,6 +84,21 @@ export function setPath(doc: EcsEvent, path: string, value: unknown): void {
   const { parts, plain } = splitPath(path);
   let cur: Record<string, unknown> = doc;
   const last = parts.length - 1;
+  if (plain) {
+    // the common case (no __proto__ segment), without the per-segment checks below
+    for (let i = 0; i < last; i++) {
+      const key = parts[i] as string;
+      const next = cur[key];
+      if (isObject(next) && Object.hasOwn(cur, key)) cur = next;
+      else {
+        const created: Record<string, unknown> = {};
+        cur[key] = created;
+        cur = created;
+      }
+    }
+    cur[parts[last] as string] = value;
+    return;
+  }
   for (let i = 0; i < last; i++) {
     const key = parts[i] as string;
     const next = plain ? cur[key] : own(cur, key);
@@ -144,6 +157,17 @@ function isoOf(ms: number): string {
   return isoMemo.iso;
 }
 
+/** The last canonical @timestamp text read and its instant (lines of a log often share their second). */
+let parsedMemo: { text: string; ms: number } | undefined;
+
+/**
+ * A parser that wrote @timestamp as `new Date(ms).toISOString()` passes the instant on, so normalizeEvent need not
+ * parse the text back.
+ */
+export function noteCanonicalTime(text: string, ms: number): void {
+  if (text.length === 24 && Number.isInteger(ms)) parsedMemo = { text, ms };
+}
+
 export interface NormalizeOptions {
   /** false for events a parser built with setPath (already nested): skips the copy that expands dotted keys */
   expand?: boolean;
@@ -152,10 +176,14 @@ export interface NormalizeOptions {
 export function normalizeEvent(raw: EcsEvent, now: number, defaultDataset: string, opts: NormalizeOptions = {}): { event: EcsEvent; ts: number } {
   const event = opts.expand === false ? raw : expandDottedKeys(raw);
   const given = event[F.timestamp];
+  if (parsedMemo !== undefined && given === parsedMemo.text) return finish(event, parsedMemo.ms, now, defaultDataset);
   if (typeof given === 'string' && CANONICAL_TIME.test(given)) {
     // already in the stored form (parsers write it so): keep the text
     const ts = Date.parse(given);
-    if (!Number.isNaN(ts)) return finish(event, ts, now, defaultDataset);
+    if (!Number.isNaN(ts)) {
+      parsedMemo = { text: given, ms: ts };
+      return finish(event, ts, now, defaultDataset);
+    }
   }
   let ts = parseTime(given);
   if (ts === undefined) {
