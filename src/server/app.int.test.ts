@@ -238,12 +238,12 @@ describe('HTTP API against a running server', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { accepted: 6, failed: 0 });
 
-    // "Invalid user webmaster from …" and "Failed password for invalid user webmaster from … port 38926"
+    // the break-in warning, "Invalid user webmaster from …", the PAM failure (rhost=…) and "Failed password … port 38926"
     const byIp = await api.search({ q: 'source.ip:173.234.31.186' });
-    assert.equal(byIp.total, 2);
+    assert.equal(byIp.total, 4);
     const failed = byIp.events.find((e) => (e.event as { action?: string }).action === 'ssh_login') as Record<string, unknown>;
     assert.ok(failed, 'the failed login is among the hits');
-    assert.deepEqual(failed.source, { ip: '173.234.31.186', port: 38926 });
+    assert.deepEqual(failed.source, { address: '173.234.31.186', ip: '173.234.31.186', port: 38926 });
     assert.deepEqual(failed.user, { name: 'webmaster', invalid: true, authentication: { method: 'password' } });
     assert.equal((failed.host as { hostname: string }).hostname, 'LabSZ');
     assert.equal((failed.process as { pid: number }).pid, 24200);
@@ -252,7 +252,7 @@ describe('HTTP API against a running server', () => {
     assert.match((failed.log as { source: { address: string } }).source.address, /^(::ffff:)?127\.0\.0\.1:\d+$/);
 
     const cidr = await api.search({ q: 'source.ip:173.234.31.0/24 and event.outcome:failure' });
-    assert.equal(cidr.total, 2);
+    assert.equal(cidr.total, 3);
 
     const word = await api.search({ q: 'webmaster' });
     assert.equal(word.total, 3);
