@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../test/support/net.js';
 
 /**
  * The `vigil` command as users and scripts meet it (design §6): real `node bin/vigil.js` processes on real temporary
@@ -149,18 +149,6 @@ async function cliSearch(dataDir: string, q: string, p: { from?: string; to?: st
   expectSuccess(r);
   assert.equal(r.stdout.split('\n').filter((l) => l.length > 0).length, 1, `one line of JSON\n${show(r)}`);
   return JSON.parse(r.stdout) as SearchBody;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolve);
-  });
-  const addr = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  assert.ok(addr && typeof addr === 'object');
-  return addr.port;
 }
 
 interface Server {
