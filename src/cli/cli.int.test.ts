@@ -8,6 +8,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/support/net.js';
+import { cleanEnv, killAll as killAllOf, startServe as startServeOn, type Server } from '../../test/support/serve.js';
 
 /**
  * The `vigil` command as users and scripts meet it (design §6): real `node bin/vigil.js` processes on real temporary
@@ -22,7 +23,6 @@ const AUTH_LINES = readFileSync(AUTH_LOG, 'utf8')
   .filter((l) => l.length > 0);
 const TOKEN = `cli-${randomBytes(16).toString('hex')}`;
 const RUN_TIMEOUT_MS = 30_000;
-const START_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Commander's hint after a usage error; the reason is the line before it. */
 const USAGE_HINT = /^\(add --help for usage\)$/;
@@ -37,11 +37,7 @@ function tempDir(prefix = 'vigil-cli-'): string {
 }
 
 /** The caller's environment without any Vigil setting, plus `extra`. */
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(e)) if (k.startsWith('VIGIL_')) delete e[k];
-  return { ...e, ...extra };
-}
+const env = cleanEnv;
 
 interface RunResult {
   code: number | null;
@@ -151,48 +147,6 @@ async function cliSearch(dataDir: string, q: string, p: { from?: string; to?: st
   return JSON.parse(r.stdout) as SearchBody;
 }
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** `vigil serve` on `dataDir`, once /api/v1/health answers ok. */
-async function startServe(dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [VIGIL, 'serve', '--data-dir', dataDir], {
-    cwd: tempDir('vigil-cli-cwd-'),
-    env: env({ VIGIL_HTTP_PORT: String(port), VIGIL_ADMIN_TOKEN: TOKEN }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.add(child);
-  let err = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-65536)));
-  let gone = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      gone = true;
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  const server: Server = { child, base: `http://127.0.0.1:${port}`, stderr: () => err, exited };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (let attempt = 0; attempt < 600 && Date.now() < deadline; attempt++) {
-    if (gone) throw new Error(`vigil serve exited during start-up: ${err}`);
-    try {
-      const res = await fetch(`${server.base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200 && ((await res.json()) as { status?: string }).status === 'ok') return server;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`vigil serve did not answer /api/v1/health within ${START_TIMEOUT_MS} ms: ${err}`);
-}
-
 /** SIGTERM, then the exit status; SIGKILL if it does not stop in time. */
 async function stopServe(server: Server): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
@@ -203,15 +157,8 @@ async function stopServe(server: Server): Promise<{ code: number | null; signal:
   throw new Error(`vigil serve did not stop within 20 s of SIGTERM: ${server.stderr()}`);
 }
 
-async function killAll(): Promise<void> {
-  const waits: Promise<unknown>[] = [];
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null) {
-      waits.push(new Promise((resolve) => c.once('exit', resolve)));
-      c.kill('SIGKILL');
-    }
-  }
-  await Promise.race([Promise.all(waits), sleep(10_000, undefined, { ref: false })]);
+function killAll(): Promise<void> {
+  return killAllOf(children);
 }
 
 // Independent tests (each on its own directories and port) run two at a time: most of their time is process start-up.
@@ -549,3 +496,8 @@ describe('vigil command line', { concurrency: 2 }, () => {
     });
   });
 });
+
+/** `vigil serve` on `dataDir`, once /api/v1/health answers ok. */
+function startServe(dataDir: string): Promise<Server> {
+  return startServeOn({ dataDir, token: TOKEN, cwd: tempDir('vigil-cli-cwd-'), children });
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,8 @@ import { after, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/support/net.js';
+import { cleanEnv, killAll as killAllOf, startServe as startServeOn, type Server } from '../../test/support/serve.js';
+import { mountTmpfs as mountTmpfsOn, sh, unmount as unmountDir } from '../../test/support/mount.js';
 
 /**
  * A real `vigil serve` whose data directory cannot take what it is sent: on a small tmpfs that fills up, an ingest
@@ -19,7 +21,6 @@ import { freePort } from '../../test/support/net.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VIGIL = join(ROOT, 'bin', 'vigil.js');
 const TOKEN = `disk-${randomBytes(16).toString('hex')}`;
-const START_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 const RUN_TIMEOUT_MS = 30_000;
 
@@ -33,20 +34,10 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-function sh(cmd: string, args: string[]): string | undefined {
-  try {
-    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
-    return undefined;
-  } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
-    return stderr || (err as Error).message;
-  }
-}
-
 /** Mounts a tmpfs on `dir`; the error text if that is refused. */
 function mountTmpfs(dir: string, options: string): string | undefined {
   if (process.getuid?.() !== 0) return 'not running as root';
-  const err = sh('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
+  const err = mountTmpfsOn(dir, options);
   if (err === undefined) mounts.add(dir);
   return err;
 }
@@ -59,16 +50,11 @@ function isMounted(dir: string): boolean {
 }
 
 function unmount(dir: string): void {
-  // every process using it has exited by now; a lazy unmount is only a fallback so that no mount is left behind
-  if (sh('umount', [dir]) !== undefined) sh('umount', ['-l', dir]);
+  unmountDir(dir);
   mounts.delete(dir);
 }
 
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(e)) if (k.startsWith('VIGIL_')) delete e[k];
-  return { ...e, ...extra };
-}
+const env = cleanEnv;
 
 interface RunResult {
   code: number | null;
@@ -104,60 +90,12 @@ function vigil(args: string[], extraEnv: Record<string, string> = {}, timeoutMs 
   });
 }
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startServe(dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [VIGIL, 'serve', '--data-dir', dataDir], {
-    cwd: tmpdir(),
-    env: env({ VIGIL_HTTP_PORT: String(port), VIGIL_ADMIN_TOKEN: TOKEN }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.add(child);
-  let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-65536)));
-  let gone = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      gone = true;
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  const server: Server = { child, base: `http://127.0.0.1:${port}`, stderr: () => err, exited };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (let attempt = 0; attempt < 600 && Date.now() < deadline; attempt++) {
-    if (gone) throw new Error(`vigil serve exited during start-up: ${err}`);
-    try {
-      const res = await fetch(`${server.base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200 && ((await res.json()) as { status?: string }).status === 'ok') return server;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`vigil serve did not answer /api/v1/health within ${START_TIMEOUT_MS} ms: ${err}`);
-}
-
 function running(c: ChildProcess): boolean {
   return c.exitCode === null && c.signalCode === null;
 }
 
-async function killAll(): Promise<void> {
-  const waits: Promise<unknown>[] = [];
-  for (const c of children) {
-    if (running(c)) {
-      waits.push(new Promise((resolve) => c.once('exit', resolve)));
-      c.kill('SIGKILL');
-    }
-  }
-  await Promise.race([Promise.all(waits), sleep(10_000, undefined, { ref: false })]);
+function killAll(): Promise<void> {
+  return killAllOf(children);
 }
 
 after(async () => {
@@ -305,3 +243,7 @@ test('vigil serve on a read-only data directory exits non-zero at start, naming 
   }
   assert.equal(isMounted(mnt), false, 'the tmpfs is unmounted');
 });
+
+function startServe(dataDir: string): Promise<Server> {
+  return startServeOn({ dataDir, token: TOKEN, cwd: tmpdir(), children });
+}

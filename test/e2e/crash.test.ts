@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { freePort } from '../support/net.js';
+import { killAll as killAllOf } from '../support/serve.js';
 
 /**
  * Crash safety of the real server: `vigil serve` takes NDJSON over HTTP while it is killed (SIGKILL, or SIGTERM for
@@ -95,15 +96,8 @@ async function waitExit(server: Server, ms: number): Promise<{ code: number | nu
   }
 }
 
-async function killAll(): Promise<void> {
-  const waits: Promise<unknown>[] = [];
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null) {
-      waits.push(new Promise((resolve) => c.once('exit', resolve)));
-      c.kill('SIGKILL');
-    }
-  }
-  await Promise.race([Promise.all(waits), sleep(10_000, undefined, { ref: false })]);
+function killAll(): Promise<void> {
+  return killAllOf(children);
 }
 
 function ndjson(batch: number): string {

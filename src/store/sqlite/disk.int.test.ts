@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,31 +8,13 @@ import { normalizeEvent } from '../../schema/event.js';
 import type { AppendEvent } from '../store.js';
 import { SqliteStore, StoreWriteError } from './sqlite-store.js';
 import { verifyStore } from './verify.js';
+import { mountTmpfs, sh, unmount } from '../../../test/support/mount.js';
 
 /**
  * The store on a file system it cannot write to, and on one that fills up. As root, where file modes do not stop
  * writes, both use tmpfs mounts (a read-only one, a 3 MiB one); the full-disk test needs that and skips, saying why,
  * where mounting is not permitted. Without root, a directory without write permission is unwritable enough.
  */
-
-function run(cmd: string, args: string[]): string | undefined {
-  try {
-    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
-    return undefined;
-  } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
-    return stderr || (err as Error).message;
-  }
-}
-
-function mountTmpfs(dir: string, options: string): string | undefined {
-  return run('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
-}
-
-function unmount(dir: string): void {
-  // the store has closed its files by now; a lazy unmount is only a fallback so a failure cannot leave a mount behind
-  if (run('umount', [dir]) !== undefined) run('umount', ['-l', dir]);
-}
 
 /** Settles with the promise, or rejects after `ms`: an await here can never hang the test. */
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -114,7 +95,7 @@ test('a data directory that cannot be written is refused at open', async (t: Tes
       return;
     }
     // No mount here: an immutable directory refuses new files even to root.
-    const chattrError = run('chattr', ['+i', dir]);
+    const chattrError = sh('chattr', ['+i', dir]);
     if (chattrError !== undefined) {
       t.skip(`cannot make a directory unwritable for root here: mount failed (${mountError}); chattr +i failed (${chattrError})`);
       return;
@@ -122,7 +103,7 @@ test('a data directory that cannot be written is refused at open', async (t: Tes
     try {
       await expectUnwritable(dir, 'immutable directory');
     } finally {
-      run('chattr', ['-i', dir]);
+      sh('chattr', ['-i', dir]);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -174,7 +155,7 @@ test('a full disk fails the append that does not fit, and every acknowledged bat
     await within(store.close(), 30_000, 'close on a full disk');
 
     // Room again (remounted bigger, same directory): reopen, find every acknowledged batch, none of the failed one.
-    const remountError = run('mount', ['-o', 'remount,size=64m', dir]);
+    const remountError = sh('mount', ['-o', 'remount,size=64m', dir]);
     assert.equal(remountError, undefined, `remount: ${remountError}`);
     store = new SqliteStore({ dir, sync: 'normal', sealEvents: 1_000_000, sealAgeMs: 3_600_000 });
     await within(store.open(), 10_000, 'reopen');
