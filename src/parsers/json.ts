@@ -65,11 +65,8 @@ export function mapJsonObject(obj: Json, event: EcsEvent): string {
 
 class JsonFormat implements LineFormat {
   readonly name = 'json';
-  /** the dataset of the line last recognised (`json`, `suricata.eve`, `zeek.conn`, …), read right after parse() */
-  private last = JSON_DATASET;
-  get dataset(): string {
-    return this.last;
-  }
+  /** parse sets the dataset of each line itself (`json`, `suricata.eve`, `zeek.conn`, …) */
+  readonly dataset = JSON_DATASET;
   sniff(line: string): boolean {
     return line.trimStart().startsWith('{');
   }
@@ -77,7 +74,7 @@ class JsonFormat implements LineFormat {
     const obj = parseJsonLine(line);
     if (!obj) return false;
     releaseJsonLine();
-    this.last = mapJsonObject(obj, event);
+    mapJsonObject(obj, event);
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import type { Parser, RawRecord } from '../core/component.js';
-import { addTag, noteCanonicalTime, setPath, type EcsEvent } from '../schema/event.js';
+import { addTag, getPath, noteCanonicalTime, setPath, type EcsEvent } from '../schema/event.js';
 import { F, PARSE_FAILURE_TAG } from '../schema/fields.js';
 import { parseSyslogHeader } from './syslog-header.js';
 import type { LineFormat } from './message-parser.js';
@@ -107,7 +107,8 @@ export class LineParser implements Parser {
     for (const f of formats) {
       if ((!chosen && !f.sniff(line)) || !f.parse(line, e)) continue;
       if (e[F.message] === undefined) e[F.message] = line;
-      setPath(e, F.eventDataset, f.dataset);
+      // a format that knows the dataset of this very line (zeek.dns, windows.sysmon, …) has set it already
+      if (typeof getPath(e, F.eventDataset) !== 'string') setPath(e, F.eventDataset, f.dataset);
       return e;
     }
     e[F.message] = line;

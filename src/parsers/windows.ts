@@ -180,15 +180,11 @@ export function parseWindowsXml(line: string, event: EcsEvent): boolean {
   return true;
 }
 
-let lastDataset = 'windows';
-
 /** Windows Event XML, one <Event> per line (as forwarded by wevtutil / Get-WinEvent … ToXml()). */
 export const windowsXmlFormat: LineFormat = {
   name: 'windows-xml',
-  /** the dataset of the line parsed last (windows.security, windows.sysmon, …): the line parser copies it after parse */
-  get dataset(): string {
-    return lastDataset;
-  },
+  /** used only when a line's channel is unknown; parse sets windows.security, windows.sysmon, … itself */
+  dataset: 'windows',
   sniff(line: string): boolean {
     const i = line.indexOf('<Event');
     if (i === -1 || i > 512) return false;
@@ -196,10 +192,6 @@ export const windowsXmlFormat: LineFormat = {
     return c === 32 || c === 62 || c === 9;
   },
   parse(line: string, event: EcsEvent): boolean {
-    if (!parseWindowsXml(line, event)) return false;
-    const ds = event.event;
-    const d = isObject(ds) ? ds.dataset : undefined;
-    lastDataset = typeof d === 'string' ? d : 'windows';
-    return true;
+    return parseWindowsXml(line, event);
   },
 };

@@ -144,11 +144,8 @@ export function mapZeek(obj: Json, event: EcsEvent): boolean {
 /** `zeek`: Zeek JSON lines only (the `json` format also routes them here). The dataset is `zeek.<path>`. */
 class ZeekFormat implements LineFormat {
   readonly name = 'zeek';
-  /** the dataset of the line last recognised (`zeek.conn`, …), read by the line parser right after parse() */
-  private last = 'zeek.conn';
-  get dataset(): string {
-    return this.last;
-  }
+  /** parse sets `zeek.<path>` of each line itself */
+  readonly dataset = 'zeek';
   sniff(line: string): boolean {
     return line.trimStart().startsWith('{') && (line.includes('"id.orig_h"') || line.includes('"_path"') || line.includes('"note"'));
   }
@@ -156,7 +153,6 @@ class ZeekFormat implements LineFormat {
     const obj = parseJsonLine(line);
     if (!obj || !mapZeek(obj, event)) return false;
     releaseJsonLine();
-    this.last = `zeek.${zeekPath(obj) ?? 'unknown'}`;
     return true;
   }
 }
