@@ -45,12 +45,15 @@ import { suricataFormat } from './suricata.js';
 import { zeekFormat } from './zeek.js';
 import { cloudtrailFormat } from './cloudtrail.js';
 import { jsonFormat } from './json.js';
+import { WEBAPPS_FORMATS, WEBAPPS_PARSERS } from './registry-webapps.js';
+import { DAEMONS_FORMATS, DAEMONS_PARSERS } from './registry-daemons.js';
+import { NETWORK_FORMATS, NETWORK_PARSERS } from './registry-network.js';
 
 /** Every message parser, in routing order. New parsers are added here (a static list: no scanning, no decorators). */
-export const MESSAGE_PARSERS: readonly MessageParser[] = [sshdParser, suParser, sudoParser, logindParser, useraddParser, cronParser, pamParser, nginxSyslogParser, apacheSyslogParser, dovecotParser, postfixParser, eximParser, sendmailParser, courierParser, cyrusParser, solidPop3dParser, uwimapParser, perditionParser, qmailParser, dominoParser, vsftpdParser, proftpdParser, pureFtpdParser, mysqlParser, postgresqlParser, namedParser, openvpnParser, asteriskParser, haproxyParser, xinetdParser, danteParser, monitParser, freeswitchParser, nsdParser, murmurParser, netfilterParser, cefParser, leefParser];
+export const MESSAGE_PARSERS: readonly MessageParser[] = [sshdParser, suParser, sudoParser, logindParser, useraddParser, cronParser, pamParser, nginxSyslogParser, apacheSyslogParser, dovecotParser, postfixParser, eximParser, sendmailParser, courierParser, cyrusParser, solidPop3dParser, uwimapParser, perditionParser, qmailParser, dominoParser, vsftpdParser, proftpdParser, pureFtpdParser, mysqlParser, postgresqlParser, namedParser, openvpnParser, asteriskParser, haproxyParser, xinetdParser, danteParser, monitParser, freeswitchParser, nsdParser, murmurParser, netfilterParser, cefParser, leefParser, ...WEBAPPS_PARSERS, ...DAEMONS_PARSERS, ...NETWORK_PARSERS];
 
 /** Every whole-line format, in sniffing order. */
-export const LINE_FORMATS: readonly LineFormat[] = [webAccessFormat, apacheErrorFormat, nginxErrorFormat, apacheAccessFormat, nginxAccessFormat, cefFormat, leefFormat, suricataFormat, zeekFormat, cloudtrailFormat, windowsXmlFormat, jsonFormat, kvFormat];
+export const LINE_FORMATS: readonly LineFormat[] = [webAccessFormat, apacheErrorFormat, nginxErrorFormat, apacheAccessFormat, nginxAccessFormat, cefFormat, leefFormat, suricataFormat, zeekFormat, cloudtrailFormat, ...WEBAPPS_FORMATS, ...DAEMONS_FORMATS, ...NETWORK_FORMATS, windowsXmlFormat, jsonFormat, kvFormat];
 
 const BY_PROGRAM = new Map<string, MessageParser>();
 for (const p of MESSAGE_PARSERS) for (const prog of p.programs) if (!BY_PROGRAM.has(prog)) BY_PROGRAM.set(prog, p);
