@@ -31,6 +31,8 @@ export interface Source {
   start(): Promise<void>;
   /** stop accepting input; resolves when what was accepted has been handed on */
   stop(): Promise<void>;
+  /** state for /api/v1/health (listening addresses, connections, files followed, …) */
+  health?(): Record<string, unknown>;
 }
 
 /** Sees every event on the stream before it is stored (detection runs here). Must be fast and must not throw. */

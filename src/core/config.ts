@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { VigilError } from './errors.js';
+import { SyslogConfigSchema } from '../sources/syslog/config.js';
+import { FilesConfigSchema } from '../sources/file/config.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -15,12 +17,8 @@ export const ConfigSchema = z.strictObject({
       body_limit_mb: z.number().positive().max(1024).default(16).describe('largest request body accepted'),
     })
     .prefault({}),
-  syslog: z
-    .strictObject({
-      host: z.string().min(1).default('127.0.0.1').describe('address syslog listens on, UDP and TCP (listener not yet available)'),
-      port: port.default(5514).describe('syslog port'),
-    })
-    .prefault({}),
+  syslog: SyslogConfigSchema.describe('syslog over UDP, TCP and TLS'),
+  files: FilesConfigSchema,
   netflow: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1').describe('address the NetFlow/IPFIX collector listens on (collector not yet available)'),

@@ -5,6 +5,8 @@ import { Pipeline } from '../core/pipeline.js';
 import { Telemetry } from '../core/telemetry.js';
 import { LineParser } from '../parsers/line.js';
 import { SqliteStore } from '../store/sqlite/index.js';
+import { buildSources } from '../sources/index.js';
+import type { Source } from '../core/component.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { loadAdminToken } from './auth.js';
@@ -42,6 +44,12 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     batchEvents: config.pipeline.batch_events,
     queueEvents: config.pipeline.queue_events,
   });
+  const sources: Source[] = buildSources(config, {
+    pipeline,
+    telemetry,
+    dataDir: config.data_dir,
+    log: (m) => process.stderr.write(`vigil: ${m}\n`),
+  });
   const { token, created, path } = loadAdminToken(config.data_dir, env.VIGIL_ADMIN_TOKEN);
   const started = Date.now();
   const app = buildApp({
@@ -58,6 +66,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         components: {
           store: { state: 'ok', events: s.events, partitions: s.partitions, bytes: s.bytes, wal_bytes: s.walBytes },
           pipeline: { state: 'ok' },
+          ...Object.fromEntries(sources.map((src) => [src.id, { state: 'ok', ...(src.health?.() ?? {}) }])),
         },
       };
     },
@@ -66,9 +75,15 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     store.applyRetention(Date.now()).catch((err: unknown) => process.emitWarning(`retention failed: ${String(err)}`));
   }, 3_600_000);
   retention.unref();
+  const stopSources = async (): Promise<void> => {
+    await Promise.all(sources.map((src) => src.stop()));
+  };
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
+    for (const src of sources) await src.start();
   } catch (err) {
+    await stopSources();
+    await app.close();
     await pipeline.drain();
     await store.close();
     release();
@@ -89,6 +104,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         // Stop accepting; in-flight requests finish (their events are committed first). Their keep-alive connections
         // turn idle only afterwards, and close() would then wait out the client's keep-alive (72 s by default), so
         // idle connections are closed as they appear.
+        await stopSources();
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
         try {
           await app.close();
