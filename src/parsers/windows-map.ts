@@ -2,12 +2,12 @@ import { isIP } from 'node:net';
 import { setPath, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 import { A, addressFields, apply, portNumber, type Fields } from './auth-common.js';
-import type { WindowsSystem } from './windows-xml.js';
+import { putOwn, type WindowsSystem } from './windows-xml.js';
 
 /*
  * The mapping of a Windows event (its <System> fields and event data) to ECS, shared by the XML and JSON forms
- * (windows.ts). The event data is kept under winlog.event_data exactly as named; the well-known security and Sysmon
- * events are also mapped to ECS fields.
+ * (windows.ts). The event data is kept under winlog.event_data exactly as named (names with spaces also without
+ * them, as Sigma rules write them); the well-known security and Sysmon events are also mapped to ECS fields.
  */
 
 /** ECS and winlog fields set here beyond the shared constants. */
@@ -322,6 +322,18 @@ function sysmonFields(id: number, d: Record<string, string>): Fields | undefined
 }
 
 /**
+ * Sigma rules name event data fields without their spaces (Defender's `Source Name` is `SourceName` in rules), so
+ * such fields are also kept under that name, unless the event has a field of that name already.
+ */
+function addSpacelessNames(d: Record<string, string>): void {
+  for (const k of Object.keys(d)) {
+    if (!k.includes(' ')) continue;
+    const alias = k.replaceAll(' ', '');
+    if (alias.length > 0 && !Object.hasOwn(d, alias)) putOwn(d, alias, d[k]);
+  }
+}
+
+/**
  * Sets the winlog.* fields, event.code, host.name and @timestamp of an event, keeps the event data under
  * winlog.event_data (and user data under winlog.user_data), and maps the well-known event ids to ECS.
  * `eventData` (and `userData`) must be own-property records (built with `putOwn` or `safeStringRecord`).
@@ -354,7 +366,10 @@ export function mapWindowsEvent(sys: WindowsSystem, eventData: Record<string, st
   if (sys.keywords !== undefined && sys.keywords !== '') setPath(event, W.winlogKeywords, [sys.keywords]);
   const ts = sys.timeCreated !== undefined ? windowsTime(sys.timeCreated) : undefined;
   if (ts !== undefined) event[F.timestamp] = ts;
-  if (Object.keys(eventData).length > 0) setPath(event, W.winlogEventData, eventData);
+  if (Object.keys(eventData).length > 0) {
+    addSpacelessNames(eventData);
+    setPath(event, W.winlogEventData, eventData);
+  }
   if (userData !== undefined) {
     setPath(event, W.winlogUserData, userData);
     if (userDataName !== undefined && !Object.hasOwn(userData, 'xml_name')) userData.xml_name = userDataName;

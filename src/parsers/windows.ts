@@ -26,14 +26,18 @@ function scalarText(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Copies the scalar members of a JSON object into a fresh own-property record (bounded; `__proto__` kept as data). */
-export function safeStringRecord(o: Record<string, unknown>): Record<string, string> {
+/**
+ * Copies the scalar members of a JSON object into a fresh own-property record (bounded; `__proto__` kept as data).
+ * `nullAs` keeps null members as that text (evtx_dump writes an empty <Data> as null) instead of skipping them.
+ */
+export function safeStringRecord(o: Record<string, unknown>, nullAs?: string): Record<string, string> {
   const out: Record<string, string> = {};
   let n = 0;
   for (const k of Object.keys(o)) {
     if (n >= MAX_FIELDS) break;
     if (k.length === 0 || k.length > MAX_KEY || k === '#attributes') continue;
-    const s = scalarText(o[k]);
+    const v = o[k];
+    const s = v === null ? nullAs : scalarText(v);
     if (s === undefined) continue;
     putOwn(out, k, s);
     n++;
@@ -62,7 +66,7 @@ function attrOf(el: unknown, name: string): string | undefined {
 function jsonEventData(ed: unknown): Record<string, string> {
   if (!isObject(ed)) return {};
   const data = own(ed, 'Data');
-  if (data === undefined) return safeStringRecord(ed);
+  if (data === undefined) return safeStringRecord(ed, '');
   const items = Array.isArray(data) ? data : [data];
   const out: Record<string, string> = {};
   let unnamed = 0;
@@ -118,6 +122,7 @@ function mapEvtxDump(ev: Record<string, unknown>, event: EcsEvent): boolean {
     channel: textOf(own(s, 'Channel')),
     computer: textOf(own(s, 'Computer')),
     userId: attrOf(own(s, 'Security'), 'UserID'),
+    activityId: attrOf(own(s, 'Correlation'), 'ActivityID'),
   };
   if (sys.eventId === undefined) return false;
   const ud = jsonUserData(own(ev, 'UserData'));
