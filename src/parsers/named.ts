@@ -1,4 +1,5 @@
-import { denied, fieldsParser, SF, type Fields } from './service-fields.js';
+import type { MessageParser } from './message-parser.js';
+import { applyFields, denied, fieldsParser, SF, type Fields } from './service-fields.js';
 
 // `client @0x7f… 192.0.2.1#53 (example.com): view external: query (cache) 'example.com/A/IN' denied`,
 // `client 192.0.2.1#4795: zone transfer 'example.com/AXFR/IN' denied`,
@@ -26,3 +27,36 @@ export function namedFields(message: string): Fields | undefined {
 
 /** BIND named: refused queries, zone transfers, updates and notifies. */
 export const namedParser = fieldsParser({ name: 'named', dataset: 'named', programs: ['named', 'bind', 'bind9', 'named-pkcs11'] }, namedFields);
+
+/**
+ * BIND categories that log refusals. With `print-category yes` and no program name (BIND's own log file read through
+ * a relay, or the journal's short form) the header reads the category as the program: `security: info: client …`.
+ */
+const CATEGORIES: readonly string[] = ['security', 'update-security', 'xfer-out', 'query-errors'];
+
+/**
+ * BIND lines without a `named` program name: routed by category, and tried for lines that carry no program at all
+ * (BIND's own log file, `23-Aug-2013 10:32:56.621 client 192.0.2.1#40278: …`). Lines of other programs are left alone.
+ */
+export const namedLogParser: MessageParser = {
+  name: 'named-log',
+  dataset: 'named',
+  programs: CATEGORIES,
+  any: true,
+  parse(message, event) {
+    const proc = event['process'];
+    if (proc !== undefined) {
+      const name = (proc as Record<string, unknown>)['name'];
+      if (typeof name !== 'string' || !CATEGORIES.includes(name.toLowerCase())) return false;
+    }
+    let f: Fields | undefined;
+    try {
+      f = namedFields(message);
+    } catch {
+      return false;
+    }
+    if (!f) return false;
+    applyFields(event, f);
+    return true;
+  },
+};
