@@ -15,6 +15,11 @@ export const ConfigSchema = z.strictObject({
       host: z.string().min(1).default('127.0.0.1').describe('address the API and UI listen on'),
       port: port.default(8080).describe('HTTP port'),
       body_limit_mb: z.number().positive().max(1024).default(16).describe('largest request body accepted'),
+      hec_tokens: z
+        .array(z.string().min(16).max(256))
+        .max(1000)
+        .default([])
+        .describe('tokens accepted by the Splunk HEC endpoints (Authorization: Splunk TOKEN) besides the admin token'),
     })
     .prefault({}),
   syslog: SyslogConfigSchema.describe('syslog over UDP, TCP and TLS'),

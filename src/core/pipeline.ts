@@ -116,6 +116,11 @@ export class Pipeline {
     }
   }
 
+  /** Events waiting for the store and the queue's capacity (read-only; sources use it to refuse work when full). */
+  queueFill(): { size: number; capacity: number } {
+    return { size: this.queue.size, capacity: this.opts.queueEvents };
+  }
+
   /** Stops taking submissions and waits until everything already accepted is stored. */
   async drain(): Promise<void> {
     this.queue.close();
