@@ -285,6 +285,9 @@ function checkEvent(where: string, raw: string, tally: Tally): { e: EcsEvent; ev
   const sys = obj(ev['System'], `${where} System`);
   const e = parseLine(oneLine(raw));
   assert.equal(getPath(e, F.eventOriginal), oneLine(raw), `${where}: event.original`);
+  // sniffed or named (`--format json`), the line gives the same event
+  const named: RawRecord = { message: oneLine(raw), receivedAt: Date.now(), format: 'json' };
+  assert.deepEqual(parser.parse(named), e, `${where}: --format json differs`);
   const tags = e[F.tags];
   assert.ok(!(Array.isArray(tags) && tags.includes(PARSE_FAILURE_TAG)), `${where}: ${PARSE_FAILURE_TAG}: ${String(getPath(e, F.errorMessage))}`);
   const systemTime = attr(sys['TimeCreated'], 'SystemTime');

@@ -255,11 +255,12 @@ describe('windows JSON forms', () => {
           EventID: 4625,
           TimeCreated: { '#attributes': { SystemTime: '2019-03-19T23:36:41.123456Z' } },
           EventRecordID: 12345,
+          Correlation: { '#attributes': { ActivityID: '8E521E2B-7C26-0003-031F-528E267CDB01' } },
           Execution: { '#attributes': { ProcessID: 612, ThreadID: 1988 } },
           Channel: 'Security',
           Computer: 'WS01',
         },
-        EventData: { TargetUserName: 'bob', TargetDomainName: 'WS01', LogonType: 3, IpAddress: '198.51.100.7', IpPort: '40100', Status: '0xC000006D', SubStatus: '0xC0000064', __proto__x: 1 },
+        EventData: { TargetUserName: 'bob', TargetDomainName: 'WS01', LogonType: 3, IpAddress: '198.51.100.7', IpPort: '40100', Status: '0xC000006D', SubStatus: '0xC0000064', __proto__x: 1, Empty: null, 'Source Name': 'Real-Time Protection', 'Process Name': 'a.exe', ProcessName: 'b.exe' },
       },
     };
     const e: EcsEvent = {};
@@ -275,6 +276,14 @@ describe('windows JSON forms', () => {
     assert.equal(get(e, 'winlog.logon.type'), 'Network');
     assert.equal(get(e, 'winlog.event_data.LogonType'), '3');
     assert.equal(get(e, 'winlog.logon.failure.reason'), 'user name does not exist');
+    assert.equal(get(e, 'winlog.activity_id'), '8E521E2B-7C26-0003-031F-528E267CDB01');
+    // evtx_dump writes an empty <Data> as null: kept as empty text, like the XML form
+    assert.equal(get(e, 'winlog.event_data.Empty'), '');
+    // names with spaces are also kept as Sigma names them, without taking over a field of that name
+    assert.equal(get(e, 'winlog.event_data.Source Name'), 'Real-Time Protection');
+    assert.equal(get(e, 'winlog.event_data.SourceName'), 'Real-Time Protection');
+    assert.equal(get(e, 'winlog.event_data.Process Name'), 'a.exe');
+    assert.equal(get(e, 'winlog.event_data.ProcessName'), 'b.exe');
   });
 
   test('evtx_dump EventID with qualifiers, UserData; xmltodict Data list', () => {
