@@ -15,7 +15,7 @@ import { LineParser } from './line.js';
  * events the rule must match) through the real line parser. Every event must parse to a Windows event whose System
  * fields, event data and ECS mapping follow the source, and every field the rule's detection names must be reachable
  * in the parsed event. The evtx_dump files are streams of concatenated pretty-printed objects; each object is sent as
- * one line of JSON, as a forwarder would send it.
+ * one line of JSON, as a forwarder would send it, and again as the Event XML it was rendered from.
  */
 
 const SIGMA = fileURLToPath(new URL('../../../shared/data/sigma/', import.meta.url));
@@ -338,8 +338,38 @@ function checkEvent(where: string, raw: string, tally: Tally): { e: EcsEvent; ev
       tally.ecsChecks.set(key, (tally.ecsChecks.get(key) ?? 0) + 1);
     });
   }
+  // the same event as Event XML (the `windows-xml` line format) maps to the same fields
+  const xml = parseLine(toEventXml(ev));
+  const strip = (x: EcsEvent): EcsEvent => {
+    const c = structuredClone(x);
+    delete c[F.message];
+    if (isObject(c['event'])) delete c['event']['original'];
+    return c;
+  };
+  assert.deepEqual(strip(xml), strip(e), `${where}: the Event XML form maps differently`);
   tally.events++;
   return { e, ev };
+}
+
+/** XML text of a value, line breaks as character references so that the event stays on one line. */
+function xmlText(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  return s.replace(/[&<>"\r\n\t]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** One element of an evtx_dump object (`#attributes`, `#text`, children) as Event XML. */
+function xmlElement(name: string, v: unknown): string {
+  if (!isObject(v)) return v === null ? `<${name}/>` : `<${name}>${xmlText(v)}</${name}>`;
+  const attrs = isObject(v['#attributes']) ? Object.entries(v['#attributes']).map(([k, a]) => ` ${k}="${xmlText(a)}"`).join('') : '';
+  const inner = Object.entries(v).filter(([k]) => k !== '#attributes').map(([k, c]) => (k === '#text' ? xmlText(c) : xmlElement(k, c))).join('');
+  return inner.length === 0 ? `<${name}${attrs}/>` : `<${name}${attrs}>${inner}</${name}>`;
+}
+
+/** The Event XML that evtx_dump's JSON was rendered from (EventData as `<Data Name=…>`), on one line. */
+function toEventXml(ev: Obj): string {
+  const data = isObject(ev['EventData']) ? Object.entries(ev['EventData']).filter(([k]) => k !== '#attributes') : undefined;
+  const parts = Object.entries(ev).filter(([k]) => k !== '#attributes').map(([k, v]) => (k === 'EventData' && data ? `<EventData>${data.map(([n, d]) => (d === null ? `<Data Name="${xmlText(n)}"/>` : `<Data Name="${xmlText(n)}">${xmlText(d)}</Data>`)).join('')}</EventData>` : xmlElement(k, v)));
+  return `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">${parts.join('')}</Event>`;
 }
 
 /** Where a Sigma field is found in a parsed event, or undefined. */
@@ -416,7 +446,7 @@ describe('SigmaHQ regression events through the line parser', { skip: !haveData 
       }
     }
     assert.ok(windowsCases >= 100, `only ${windowsCases} regression cases with JSON events`);
-    t.diagnostic(`${all.length} regression cases; ${files} JSON files, ${tally.events} events, ${tally.rules} rules; ${tally.fieldsChecked} rule fields checked`);
+    t.diagnostic(`${all.length} regression cases; ${files} JSON files, ${tally.events} events (each also as Event XML), ${tally.rules} rules; ${tally.fieldsChecked} rule fields checked`);
     t.diagnostic(`ECS mapping checks: ${[...tally.ecsChecks].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     t.diagnostic(`rule fields found in: ${[...tally.where].map(([k, v]) => `${k} ×${v.length}${v.length <= 6 ? ` (${[...new Set(v)].join(', ')})` : ''}`).join('; ')}`);
     // fields the rule names but no event of its test carries (other branches of `1 of …`, filters): not the parser's
