@@ -7,13 +7,14 @@ import { normalizeEvent } from '../src/schema/event.js';
 
 /**
  * Parse + normalize throughput of the line parser on a real sshd log (the loghub OpenSSH sample, repeated to `lines`
- * lines), on the calling thread (one core).
+ * lines), on the calling thread (one core). The sample has CRLF line ends; lines are split as `vigil ingest` splits
+ * them (readline), so the parsers see each line without its `\r`.
  */
 export const OPENSSH_LOG = new URL('../../shared/data/loghub/OpenSSH/OpenSSH_2k.log', import.meta.url);
 
 export function openSshLines(lines: number): string[] | undefined {
   if (!existsSync(OPENSSH_LOG)) return undefined;
-  const src = readFileSync(OPENSSH_LOG, 'utf8').split('\n').filter((l) => l.length > 0);
+  const src = readFileSync(OPENSSH_LOG, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
   return Array.from({ length: lines }, (_, i) => src[i % src.length] as string);
 }
 
