@@ -43,4 +43,11 @@ test('fail2ban: its own log file (fail2ban recidive sample lines)', () => {
   const unban = p.parse({ message: '2006-02-13 16:07:31,183 fail2ban.actions: NOTICE [sendmail] Unban 1.2.3.4', receivedAt: 0 });
   assert.equal(getPath(unban, 'event.action'), 'unban');
   assert.equal(fail2banFormat.sniff('2006-02-13 15:52:30 host sshd[1]: x'), false);
+  // other lines of the file are fail2ban's, without a verdict
+  const start = p.parse({ message: '2006-02-13 15:50:00,001 fail2ban.server         [123]: INFO    Starting Fail2ban v1.0.2', receivedAt: 0 });
+  assert.equal(getPath(start, 'event.dataset'), 'fail2ban');
+  assert.equal(getPath(start, 'log.logger'), 'fail2ban.server');
+  assert.equal(getPath(start, 'log.level'), 'info');
+  assert.equal(getPath(start, 'message'), 'Starting Fail2ban v1.0.2');
+  assert.equal(getPath(start, 'event.type'), undefined);
 });

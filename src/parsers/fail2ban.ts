@@ -61,14 +61,19 @@ export const fail2banParser: MessageParser = fieldsParser(
   fail2banFields,
 );
 
-// `2006-02-13 15:52:30,388 ` (local time, no zone: read as UTC like other zone-less times)
-const FILE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3}) /;
+// `2006-02-13 15:52:30,388 fail2ban.actions        [123]: NOTICE  ` (local time, no zone: read as UTC like other
+// zone-less times; the pid and the level are missing in older releases)
+const FILE_LINE =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3}) fail2ban\.([a-z]{1,32}) {0,32}(?:\[(\d{1,10})\])?: {1,8}(?:(CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG|HEAVYDEBUG) {1,8})?/;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** fail2ban's own log file (`/var/log/fail2ban.log`): `2006-02-13 15:52:30,388 fail2ban.actions [123]: NOTICE [sshd] Ban 192.0.2.1`. */
+/**
+ * fail2ban's own log file (`/var/log/fail2ban.log`): `2006-02-13 15:52:30,388 fail2ban.actions [123]: NOTICE [sshd]
+ * Ban 192.0.2.1`. Every line of it is recognised (time, logger, level); bans, unbans and found failures get their fields.
+ */
 export const fail2banFormat: LineFormat = {
   name: 'fail2ban-log',
   dataset: FAIL2BAN_DATASET,
@@ -76,19 +81,22 @@ export const fail2banFormat: LineFormat = {
     return isDigit(line.charCodeAt(0)) && line.charCodeAt(4) === 45 && line.charCodeAt(19) === 44 && line.startsWith(' fail2ban.', 23);
   },
   parse(line: string, event: EcsEvent) {
-    const t = FILE_TIME.exec(line);
+    const t = FILE_LINE.exec(line);
     if (!t) return false;
-    const body = line.slice(t[0].length);
-    const f = fail2banFields(body);
-    if (!f) return false;
     const ms = Date.UTC(Number(t[1]), Number(t[2]) - 1, Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), Number(t[7]));
     if (Number.isNaN(ms)) return false;
-    applyFields(event, f);
-    const pid = /^fail2ban\.[a-z]{1,32} {0,32}\[(\d{1,10})\]/.exec(body);
+    const body = line.slice(24);
+    const f = fail2banFields(body);
+    if (f) applyFields(event, f);
+    else {
+      setPath(event, F.eventKind, 'event');
+      setPath(event, A.logLogger, `fail2ban.${t[8] as string}`);
+      if (t[10] !== undefined) setPath(event, F.logLevel, t[10].toLowerCase());
+    }
     setPath(event, F.processName, 'fail2ban-server');
-    if (pid) setPath(event, F.processPid, Number(pid[1]));
+    if (t[9] !== undefined) setPath(event, F.processPid, Number(t[9]));
     event[F.timestamp] = new Date(ms).toISOString();
-    event[F.message] = body;
+    event[F.message] = f ? body : line.slice(t[0].length);
     return true;
   },
 };

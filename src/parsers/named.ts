@@ -1,3 +1,4 @@
+import { isObject } from '../schema/event.js';
 import type { MessageParser } from './message-parser.js';
 import { applyFields, denied, fieldsParser, SF, type Fields } from './service-fields.js';
 
@@ -33,6 +34,7 @@ export const namedParser = fieldsParser({ name: 'named', dataset: 'named', progr
  * a relay, or the journal's short form) the header reads the category as the program: `security: info: client …`.
  */
 const CATEGORIES: readonly string[] = ['security', 'update-security', 'xfer-out', 'query-errors'];
+const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
 
 /**
  * BIND lines without a `named` program name: routed by category, and tried for lines that carry no program at all
@@ -46,8 +48,9 @@ export const namedLogParser: MessageParser = {
   parse(message, event) {
     const proc = event['process'];
     if (proc !== undefined) {
-      const name = (proc as Record<string, unknown>)['name'];
-      if (typeof name !== 'string' || !CATEGORIES.includes(name.toLowerCase())) return false;
+      const name = isObject(proc) ? proc['name'] : undefined;
+      // BIND prints categories in lower case
+      if (typeof name !== 'string' || !CATEGORY_SET.has(name)) return false;
     }
     let f: Fields | undefined;
     try {
