@@ -1,10 +1,13 @@
 import type { Source } from '../../core/component.js';
 import type { SourceContext } from '../context.js';
 import type { SyslogConfig } from './config.js';
+import { SyslogUdpSource } from './udp.js';
 
 export { SyslogConfigSchema, type SyslogConfig } from './config.js';
 
-/** The syslog listeners the config asks for. */
-export function buildSyslogSources(_config: SyslogConfig, _ctx: SourceContext): Source[] {
-  return [];
+/** The syslog listeners the config asks for: `syslog_udp`, `syslog_tcp`, `syslog_tls` (when a certificate is set). */
+export function buildSyslogSources(config: SyslogConfig, ctx: SourceContext): Source[] {
+  const out: Source[] = [];
+  if (config.udp) out.push(new SyslogUdpSource(config, ctx));
+  return out;
 }

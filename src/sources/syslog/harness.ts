@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Source } from '../../core/component.js';
+import { Pipeline } from '../../core/pipeline.js';
+import { Telemetry } from '../../core/telemetry.js';
+import { LineParser } from '../../parsers/line.js';
+import { parseQuery } from '../../query/parser.js';
+import type { EcsEvent } from '../../schema/event.js';
+import { SqliteStore } from '../../store/sqlite/index.js';
+import { SyslogConfigSchema } from './config.js';
+import { buildSyslogSources } from './index.js';
+
+/** For tests: the syslog sources on any free port, with a real pipeline and a real SQLite store behind them. */
+export interface Harness {
+  sources: Map<string, Source>;
+  telemetry: Telemetry;
+  logs: string[];
+  /** `host` and bound port of a source (from its health) */
+  port(id: string): number;
+  events(query?: string, limit?: number): Promise<EcsEvent[]>;
+  count(query?: string): Promise<number>;
+  /** waits (bounded) until `count(query)` reaches `n`; returns the last count */
+  waitFor(n: number, query?: string, timeoutMs?: number): Promise<number>;
+  metrics(): Promise<string>;
+  /** waits (bounded) until the metrics text matches; returns it (the caller asserts the match) */
+  waitMetrics(re: RegExp, timeoutMs?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(syslog: Record<string, unknown>, pipelineOpts: { queueEvents?: number; batchEvents?: number } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-syslog-'));
+  const store = new SqliteStore({ dir: join(dir, 'store'), sync: 'normal' });
+  await store.open();
+  const telemetry = new Telemetry();
+  const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), ...pipelineOpts });
+  const logs: string[] = [];
+  const config = SyslogConfigSchema.parse({ port: 0, ...syslog });
+  const list = buildSyslogSources(config, { pipeline, telemetry, dataDir: dir, log: (m) => logs.push(m) });
+  const sources = new Map(list.map((s) => [s.id, s]));
+  for (const s of list) await s.start();
+  const search = async (q: string, limit: number) =>
+    store.search({ filter: parseQuery(q).filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit });
+  const h: Harness = {
+    sources,
+    telemetry,
+    logs,
+    port(id) {
+      const listening = sources.get(id)?.health?.()['listening'];
+      return Number(String(listening).split(':').pop());
+    },
+    events: async (q = '*', limit = 1000) => (await search(q, limit)).events.map((e) => e.event),
+    count: async (q = '*') => (await search(q, 0)).total,
+    async waitFor(n, q = '*', timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      let c = await h.count(q);
+      while (c < n && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+        c = await h.count(q);
+      }
+      return c;
+    },
+    metrics: () => telemetry.metrics(),
+    async waitMetrics(re, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      let text = await telemetry.metrics();
+      while (!re.test(text) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+        text = await telemetry.metrics();
+      }
+      return text;
+    },
+    async close() {
+      for (const s of list) await s.stop();
+      await pipeline.drain();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}

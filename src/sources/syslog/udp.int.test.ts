@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { getPath } from '../../schema/event.js';
+import { F } from '../../schema/fields.js';
+import { startHarness } from './harness.js';
+
+const CAPTURES = new URL('../../../../shared/data/captures/syslog/', import.meta.url);
+const tmp = mkdtempSync(join(tmpdir(), 'vigil-udp-test-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function send(host: string, port: number, payloads: Buffer[]): Promise<void> {
+  const s = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  return new Promise<void>((resolve, reject) => {
+    let left = payloads.length;
+    for (const p of payloads) {
+      s.send(p, port, host, (err) => {
+        if (err) reject(err);
+        if (--left === 0) s.close(() => resolve());
+      });
+    }
+  });
+}
+
+describe('syslog over UDP', () => {
+  test('logger RFC 3164 and RFC 5424 datagrams are stored with their header fields and the peer address', async () => {
+    const h = await startHarness({ tcp: false });
+    try {
+      const port = h.port('syslog_udp');
+      assert.match(h.logs.join('\n'), new RegExp(`syslog listening on udp 127\\.0\\.0\\.1:${port}`));
+      execFileSync('logger', ['-n', '127.0.0.1', '-P', String(port), '-d', '--rfc3164', '-t', 'udpcheck', '-p', 'auth.notice', 'hello rfc3164 udp-a1']);
+      execFileSync('logger', ['-n', '127.0.0.1', '-P', String(port), '-d', '--rfc5424', '-t', 'udpcheck', '-p', 'local0.info', '--msgid', 'M1', 'hello rfc5424 udp-a2']);
+      assert.equal(await h.waitFor(2, 'process.name:udpcheck'), 2);
+      const [a] = await h.events('"udp-a1"');
+      assert.equal(getPath(a ?? {}, F.message), 'hello rfc3164 udp-a1');
+      assert.equal(getPath(a ?? {}, F.logSyslogPriority), 37);
+      assert.match(String(getPath(a ?? {}, F.logSourceAddress)), /^127\.0\.0\.1:\d+$/);
+      const [b] = await h.events('"udp-a2"');
+      assert.equal(getPath(b ?? {}, F.message), 'hello rfc5424 udp-a2');
+      assert.equal(getPath(b ?? {}, F.logSyslogPriority), 134);
+      assert.equal(getPath(b ?? {}, F.logSyslogMsgid), 'M1');
+      assert.equal(getPath(b ?? {}, F.logSyslogVersion), '1');
+      const health = h.sources.get('syslog_udp')?.health?.() ?? {};
+      assert.equal(health['received'], 2);
+      const sent = /vigil_component_sent_events_total\{component="syslog_udp",kind="source"\} 2\n/;
+      assert.match(await h.waitMetrics(sent), sent);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('IPv6: logger over ::1', async () => {
+    const h = await startHarness({ host: '::1', tcp: false });
+    try {
+      const port = h.port('syslog_udp');
+      assert.equal(h.sources.get('syslog_udp')?.health?.()['listening'], `[::1]:${port}`);
+      execFileSync('logger', ['-n', '::1', '-P', String(port), '-d', '--rfc5424', '-t', 'udp6check', 'hello over ipv6 udp-b1']);
+      assert.equal(await h.waitFor(1, 'process.name:udp6check'), 1);
+      const [e] = await h.events('process.name:udp6check');
+      assert.match(String(getPath(e ?? {}, F.logSourceAddress)), /^::1:\d+$/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('the UDP captures of logger and loggen are stored, one event per datagram', async () => {
+    const h = await startHarness({ tcp: false });
+    try {
+      const names = readdirSync(CAPTURES).filter((f) => f.includes('-udp') && !f.includes('udp6'));
+      await send('127.0.0.1', h.port('syslog_udp'), names.map((n) => readFileSync(new URL(n, CAPTURES))));
+      assert.equal(await h.waitFor(names.length), names.length);
+      assert.equal(await h.count('"hello rfc5424 over udp" and process.name:siemtest and log.syslog.msgid:TEST1'), 1);
+      assert.equal(await h.count('"hello rfc3164 over udp" and process.pid:12531'), 1);
+      assert.equal(await h.count('process.name:prg00000 and host.hostname:localhost'), 1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a datagram longer than max_message_bytes is kept cut to the limit; empty and binary ones never break the source', async () => {
+    const h = await startHarness({ tcp: false, max_message_bytes: 100 });
+    try {
+      const port = h.port('syslog_udp');
+      const junk = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 0xff));
+      await send('127.0.0.1', port, [Buffer.from(`<13>1 - host longapp - - - udp-c1 ${'x'.repeat(500)}`), Buffer.alloc(0), junk, Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from('<13>after the junk udp-c2\n')]);
+      assert.equal(await h.waitFor(4), 4);
+      const [long] = await h.events('"udp-c1"');
+      assert.ok(long);
+      assert.equal(Buffer.byteLength(String(getPath(long, F.eventOriginal))), 100);
+      assert.equal(await h.count('"udp-c2"'), 1);
+      assert.match(await h.metrics(), /vigil_component_errors_total\{component="syslog_udp",kind="source",error_type="message_truncated",stage="framing"\} 2/, 'the long message and the 300 bytes of junk');
+      assert.equal(h.sources.get('syslog_udp')?.health?.()['truncated'], 2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('kernel drops (receive buffer full while the server is busy) are read from /proc and counted; sent = stored + dropped', async () => {
+    const h = await startHarness({ tcp: false, udp_receive_buffer_bytes: 4096 });
+    try {
+      const port = h.port('syslog_udp');
+      const N = 3000;
+      const file = join(tmp, 'burst.txt');
+      writeFileSync(file, Array.from({ length: N }, (_, i) => `burst line ${i}`).join('\n') + '\n');
+      // spawnSync blocks this process (and so the server's reading) while logger sends: the small buffer overflows
+      const r = spawnSync('logger', ['-n', '127.0.0.1', '-P', String(port), '-d', '--rfc3164', '-t', 'burst', '-f', file], { timeout: 20_000 });
+      assert.equal(r.status, 0, String(r.stderr));
+      const src = h.sources.get('syslog_udp');
+      let health: Record<string, unknown> = {};
+      const deadline = Date.now() + 10_000;
+      // the drop counter is polled every 2 s
+      while (Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 100));
+        health = src?.health?.() ?? {};
+        if (Number(health['kernel_drops']) + Number(health['received']) >= N) break;
+      }
+      const drops = Number(health['kernel_drops']);
+      assert.ok(drops > 0, `some datagrams were dropped by the kernel: ${JSON.stringify(health)}`);
+      assert.equal(drops + Number(health['received']), N, JSON.stringify(health));
+      assert.equal(await h.waitFor(N - drops, 'process.name:burst'), N - drops);
+      assert.match(await h.metrics(), new RegExp(`vigil_component_discarded_events_total\\{component="syslog_udp",kind="source",reason="kernel_buffer_full",intentional="false"\\} ${drops}`));
+    } finally {
+      await h.close();
+    }
+  });
+});
