@@ -5,14 +5,20 @@ import type { Telemetry } from '../core/telemetry.js';
 import type { Store } from '../store/store.js';
 import { bearerToken, tokenMatches } from './auth.js';
 import { HttpError, statusFor } from './errors.js';
+import { decompressBodies } from './gzip.js';
+import { registerBulk } from './routes/bulk.js';
+import { registerHec } from './routes/hec.js';
 import { registerIngest } from './routes/ingest.js';
 import { registerSearch } from './routes/search.js';
+import { refuseNativeIngestWhenSaturated } from './saturation.js';
 
 export interface AppDeps {
   store: Store;
   pipeline: Pipeline;
   telemetry: Telemetry;
   token: string;
+  /** tokens the Splunk HEC endpoints accept besides the admin token (config http.hec_tokens) */
+  hecTokens?: readonly string[];
   bodyLimitBytes: number;
   version: string;
   health: () => Promise<Record<string, unknown>>;
@@ -31,9 +37,6 @@ const NOT_YET = [
   ['POST', '/api/v1/rules/:id/test'],
   ['GET', '/api/v1/assets'],
   ['PUT', '/api/v1/assets'],
-  ['POST', '/_bulk'],
-  ['POST', '/api/v1/_bulk'],
-  ['POST', '/services/collector/event'],
 ] as const;
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, extra?: Record<string, unknown>): FastifyReply {
@@ -43,10 +46,13 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: deps.bodyLimitBytes, return503OnClosing: true });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addHook('preParsing', decompressBodies(deps.bodyLimitBytes));
+  app.addHook('preHandler', refuseNativeIngestWhenSaturated(deps.pipeline, deps.telemetry));
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (PUBLIC.has(path)) return;
+    // the Elasticsearch- and Splunk-compatible routes check the credentials their clients send themselves
+    if (PUBLIC.has(path) || (req.routeOptions.config as { ownAuth?: boolean }).ownAuth === true) return;
     if (!tokenMatches(bearerToken(req.headers.authorization), deps.token)) {
       reply.header('WWW-Authenticate', 'Bearer realm="vigil"');
       await sendError(reply, 401, 'VIGIL_ERR_UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer TOKEN)');
@@ -79,6 +85,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   registerIngest(app, deps);
   registerSearch(app, deps);
+  registerBulk(app, deps);
+  registerHec(app, deps);
   for (const [method, url] of NOT_YET) {
     app.route({ method, url, handler: (_req, reply) => sendError(reply, 501, 'VIGIL_ERR_NOT_AVAILABLE', `${method} ${url} is not yet available in this version`) });
   }
