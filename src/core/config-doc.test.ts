@@ -15,3 +15,13 @@ test('the reference lists every leaf key with its default', () => {
   }
   assert.match(doc, /\| `http\.port` \| integer \(≥ 0, ≤ 65535\) \| `8080` \|/);
 });
+
+test('an array of objects documents each key of its items, required ones marked', () => {
+  const doc = configReference();
+  assert.match(doc, /\| `files` \| object\[\] \| `\[\]` \| files to tail \|/);
+  assert.match(doc, /\| `files\[\]\.path` \| string \| required \|/);
+  assert.match(doc, /\| `files\[\]\.exclude` \| string\[\] \| `\[\]` \|/);
+  assert.match(doc, /\| `files\[\]\.start_at` \| `beginning` \\\| `end` \| `"beginning"` \|/);
+  assert.match(doc, /\| `files\[\]\.multiline\.pattern` \| string \| required \|/);
+  assert.match(doc, /\| `files\[\]\.multiline\.timeout_ms` \| integer \(≥ 10, ≤ 600000\) \| `1000` \|/);
+});

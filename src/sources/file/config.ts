@@ -30,7 +30,7 @@ export const FileConfigSchema = z.strictObject({
   start_at: z.enum(['beginning', 'end']).default('beginning').describe('where to start in a file found at start-up with no checkpoint; files appearing later are read from their beginning'),
   read_rotated_gzip: z.boolean().default(true).describe('read `*.gz` files that match once (streaming), skipping what was already read from the file they were compressed from'),
   multiline: MultilineSchema.optional().describe('join lines into one event (stack traces)'),
-  encoding: z.enum(['utf8', 'latin1', 'utf16le', 'ascii']).default('utf8').describe('text encoding of the files (invalid bytes become U+FFFD)'),
+  encoding: z.enum(['utf8', 'latin1', 'ascii']).default('utf8').describe('text encoding of the files (invalid bytes become U+FFFD)'),
 });
 
 /** Files to tail: one entry per path or glob. */
