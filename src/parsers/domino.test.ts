@@ -1,5 +1,6 @@
 import { test } from 'node:test';
-import { dominoParser } from './domino.js';
+import { dominoConsoleFormat, dominoParser } from './domino.js';
+import { expectLine, expectNotSniffed } from './testing/line-cases.js';
 import { expectFields, expectNoMatch, failure } from './testing/service-cases.js';
 
 test('domino: SMTP authentication failures (fail2ban domino-smtp sample lines)', () => {
@@ -16,4 +17,19 @@ test('domino: SMTP authentication failures (fail2ban domino-smtp sample lines)',
 test('domino: a line without the failure text is not a failure (GHSA-33wh-ccjc-p397)', () => {
   expectNoMatch(dominoParser, `  smtp: ${'A '.repeat(60)}192.0.2.5`);
   expectFields(dominoParser, `  smtp: ${'A '.repeat(60)}192.0.2.5 authentication failure using internet password`, { 'source.ip': '192.0.2.5' });
+});
+
+test('domino: the console log file, with its own day-month-year time (fail2ban domino-smtp sample lines)', () => {
+  expectLine(dominoConsoleFormat, '03-07-2005 23:07:20   SMTP Server: Authentication failed for user postmaster ; connecting host 1.2.3.4', {
+    '@timestamp': '2005-07-03T23:07:20.000Z',
+    ...failure('smtp_auth_failed', '1.2.3.4', 'postmaster'),
+  });
+  expectLine(dominoConsoleFormat, '08-09-2014 06:14:27   smtp: postmaster [1.2.3.4] authentication failure using internet password', {
+    '@timestamp': '2014-09-08T06:14:27.000Z',
+    ...failure('smtp_auth_failed', '1.2.3.4', 'postmaster'),
+  });
+  expectLine(dominoConsoleFormat, '08-09-2014 06:14:27   Router: Transferred 2 messages to SERVER', { 'event.outcome': undefined });
+  // `[pid:thread]` before the time is read as a program name; the time is still in the message
+  expectFields(dominoParser, '22-06-2014 09:56:12   smtp: postmaster [1.2.3.4] authentication failure using internet password', failure('smtp_auth_failed', '1.2.3.4', 'postmaster'));
+  expectNotSniffed(dominoConsoleFormat, '2016-11-07 22:21:20   smtp: postmaster [1.2.3.4] authentication failure using internet password');
 });
