@@ -36,9 +36,24 @@ export const namedParser = fieldsParser({ name: 'named', dataset: 'named', progr
 const CATEGORIES: readonly string[] = ['security', 'update-security', 'xfer-out', 'query-errors'];
 const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
 
+/** Does `client ` follow at most two `word: ` prefixes (category, severity)? A bounded scan, before any regex. */
+function clientFirst(m: string): boolean {
+  let p = 0;
+  for (let k = 0; k < 3; k++) {
+    if (m.startsWith('client ', p)) return true;
+    const end = Math.min(m.length - 1, p + 33);
+    let i = p;
+    while (i < end && m.charCodeAt(i) !== 58) i++;
+    if (i >= end || m.charCodeAt(i + 1) !== 32) return false;
+    p = i + 2;
+  }
+  return false;
+}
+
 /**
- * BIND lines without a `named` program name: routed by category, and tried for lines that carry no program at all
- * (BIND's own log file, `23-Aug-2013 10:32:56.621 client 192.0.2.1#40278: …`). Lines of other programs are left alone.
+ * BIND lines without a `named` program name: routed by category, and tried for lines that carry neither program nor
+ * host (BIND's own log file, `23-Aug-2013 10:32:56.621 client 192.0.2.1#40278: …`). Lines of other programs are left
+ * alone.
  */
 export const namedLogParser: MessageParser = {
   name: 'named-log',
@@ -51,7 +66,8 @@ export const namedLogParser: MessageParser = {
       const name = isObject(proc) ? proc['name'] : undefined;
       // BIND prints categories in lower case
       if (typeof name !== 'string' || !CATEGORY_SET.has(name)) return false;
-    }
+    } else if (event['host'] !== undefined) return false; // BIND's own file names no host either
+    if (!clientFirst(message)) return false;
     let f: Fields | undefined;
     try {
       f = namedFields(message);
