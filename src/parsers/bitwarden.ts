@@ -18,6 +18,8 @@ const FAILED = new RegExp(`^Failed login attempt(, 2FA invalid)?\\. (${ADDR})$`)
 const LOGGER = /^\[[\w.]{1,255}\] /;
 const ZONE_REST = /^(\d{2}) \[([A-Za-z]{3,11})\] /;
 const ZONE_PROGRAM = /^[+-]\d{2}$/;
+/** Serilog's short and long level names. */
+const LEVELS: Record<string, string> = { vrb: 'trace', verbose: 'trace', dbg: 'debug', debug: 'debug', inf: 'info', information: 'info', wrn: 'warning', warning: 'warning', err: 'error', error: 'error', ftl: 'critical', fatal: 'critical' };
 
 function failureFields(text: string): Fields | undefined {
   if (!text.startsWith('Failed login attempt')) return undefined;
@@ -72,7 +74,8 @@ export const bitwardenParser: MessageParser = {
     if (!f) return false;
     applyFields(event, f);
     correctTime(event, `${prog}:${z[1] as string}`);
-    setPath(event, F.logLevel, (z[2] as string).toLowerCase());
+    const level = (z[2] as string).toLowerCase();
+    setPath(event, F.logLevel, LEVELS[level] ?? level);
     dropKey(event, 'process', 'name');
     const log = event['log'];
     if (typeof log === 'object' && log !== null) dropKey(log as EcsEvent, 'syslog', 'appname');

@@ -20,9 +20,10 @@ import { suhosinParser } from './suhosin.js';
 import { tine20Format } from './tine20.js';
 import { vaultwardenFormat } from './vaultwarden.js';
 import { webminParser } from './webmin.js';
+import { zoneminderFormat } from './zoneminder.js';
 
 /** Message parsers for web applications (CMS, webmail, admin panels, password managers), routed by program name (appended to the registry's list). */
 export const WEBAPPS_PARSERS: readonly MessageParser[] = [webminParser, proxmoxParser, nrpeParser, phpMyAdminParser, froxlorParser, bitwardenParser, sogoParser, hordeParser, drupalParser, suhosinParser];
 
 /** Whole-line formats for web applications (CMS, webmail, admin panels, password managers) (sniffed before the generic JSON and key=value formats). */
-export const WEBAPPS_FORMATS: readonly LineFormat[] = [vaultwardenFormat, groupOfficeFormat, directAdminFormat, guacamoleFormat, monitorixFormat, openWebmailFormat, gitlabFormat, grafanaFormat, tine20Format, centreonFormat, squirrelmailFormat];
+export const WEBAPPS_FORMATS: readonly LineFormat[] = [vaultwardenFormat, groupOfficeFormat, directAdminFormat, guacamoleFormat, monitorixFormat, openWebmailFormat, gitlabFormat, grafanaFormat, tine20Format, centreonFormat, squirrelmailFormat, zoneminderFormat];

@@ -108,6 +108,22 @@ describe('web access lines', () => {
     assert.equal(parseClfTime('10/Foo/2000:13:55:36 -0700'), undefined);
   });
 
+  test('Jetty request log (openHAB): two-space padding and a localized month (fail2ban openhab sample lines)', () => {
+    const e = parse('175.18.15.10 -  -  [02/sept./2015:00:11:31 +0200] "GET /openhab.app HTTP/1.1" 401 1382 ');
+    assert.equal(get(e, F.eventDataset), 'web.access');
+    assert.equal(get(e, F.sourceIp), '175.18.15.10');
+    assert.equal(get(e, F.eventOutcome), 'failure');
+    assert.equal(get(e, F.urlPath), '/openhab.app');
+    assert.equal(e[F.timestamp], '2015-09-01T22:11:31.000Z');
+    const ok = parse('175.18.15.11 -  -  [17/oct./2015:00:35:12 +0200] "GET /rest/sitemaps/default/maison HTTP/1.1" 200 2837 ');
+    assert.equal(get(ok, F.eventOutcome), 'success');
+    assert.equal(ok[F.timestamp], '2015-10-16T22:35:12.000Z');
+    assert.equal(parseClfTime('01/févr./2015:00:00:00 +0000'), '2015-02-01T00:00:00.000Z');
+    assert.equal(parseClfTime('01/Okt/2015:00:00:00 +0000'), '2015-10-01T00:00:00.000Z');
+    assert.equal(parseClfTime('01/toString/2015:00:00:00 +0000'), undefined);
+    assert.equal(parseClfTime('01/proto/2015:00:00:00 +0000'), undefined);
+  });
+
   test('after a syslog header: routed by program name (also httpd/vhost tags)', () => {
     const e = parse('<190>Oct 10 13:55:36 web1 nginx: 192.0.2.1 - bob [10/Oct/2000:13:55:36 -0700] "GET /x HTTP/1.1" 401 12 "-" "curl/8"');
     assert.equal(get(e, F.eventDataset), 'nginx');

@@ -116,13 +116,34 @@ export function isoTime(y: number, mo: number, d: number, h: number, mi: number,
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
-// 10/Oct/2000:13:55:36 -0700 (the zone is sometimes missing: then UTC)
-const CLF_TIME = /^(\d{1,2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ?(?:([+-])(\d{2}):?(\d{2}))? ?$/;
+/**
+ * Month abbreviations of servers running under another locale (Java's request logs write `sept.`, `févr.`, `Okt`):
+ * French, German, Spanish, Italian, Dutch and Portuguese, without the trailing dot. English ones are in MONTHS.
+ */
+const LOCAL_MONTHS: Record<string, number> = {
+  janv: 0, févr: 1, fevr: 1, fév: 1, mars: 2, avr: 3, mai: 4, juin: 5, juil: 6, août: 7, aout: 7, sept: 8, déc: 11,
+  mär: 2, mrz: 2, okt: 9, dez: 11,
+  ene: 0, abr: 3, ago: 7, dic: 11,
+  gen: 0, mag: 4, giu: 5, lug: 6, set: 8, ott: 9,
+  mrt: 2, mei: 4,
+  fev: 1, out: 9,
+};
+
+/** An English or localized month name (`Sep`, `sept.`, `Okt`) → 0–11. */
+export function clfMonthIndex(name: string): number | undefined {
+  const n = (name.endsWith('.') ? name.slice(0, -1) : name).toLowerCase();
+  const en = monthIndex(n);
+  if (en !== undefined) return en;
+  return Object.hasOwn(LOCAL_MONTHS, n) ? LOCAL_MONTHS[n] : undefined;
+}
+
+// 10/Oct/2000:13:55:36 -0700 (the zone is sometimes missing: then UTC; the month may be localized: `02/sept./2015`)
+const CLF_TIME = /^(\d{1,2})\/([^/\s\]]{3,6})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ?(?:([+-])(\d{2}):?(\d{2}))? ?$/;
 
 export function parseClfTime(text: string): string | undefined {
   const m = CLF_TIME.exec(text);
   if (!m) return undefined;
-  const mo = monthIndex(m[2] as string);
+  const mo = clfMonthIndex(m[2] as string);
   if (mo === undefined) return undefined;
   const off = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;
   return isoTime(Number(m[3]), mo, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]), m[7] ?? '', off);
@@ -130,7 +151,7 @@ export function parseClfTime(text: string): string | undefined {
 
 const Q = '"((?:[^"\\\\]|\\\\.){0,16384})"';
 // after the client/ident/user fields: [time] (vhost)? "request" status bytes ("referrer" "agent")?
-const TAIL = new RegExp(`^\\[(\\d{1,2}\\/[A-Za-z]{3}\\/\\d{4}:[^\\]]{1,48})\\](?: (\\S{1,255}))? ${Q} (\\d{3}) (\\d{1,20}|-)(?: ${Q} ${Q})?`);
+const TAIL = new RegExp(`^\\[(\\d{1,2}\\/[^\\/\\s\\]]{3,6}\\/\\d{4}:[^\\]]{1,48})\\](?: (\\S{1,255}))? ${Q} (\\d{3}) (\\d{1,20}|-)(?: ${Q} ${Q})?`);
 const REQUEST = /^([A-Za-z][A-Za-z_-]{0,31}) (\S{1,16384})(?: HTTP\/(\d(?:\.\d)?))?$/;
 const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]{0,15}:\/\/([^/?#]{0,255})/;
 
@@ -172,7 +193,9 @@ export function setRequest(e: EcsEvent, request: string): void {
 export function parseAccessLine(line: string, e: EcsEvent): boolean {
   const open = line.indexOf(' [');
   if (open < 3 || open > 1024) return false;
-  const pre = line.slice(0, open).split(' ');
+  // Jetty's request log (openHAB) pads with two spaces: `192.0.2.1 -  -  [time] …`
+  const head = line.slice(0, open);
+  const pre = head.includes('  ') ? head.trimEnd().split(/ +/) : head.split(' ');
   if (pre.length < 3 || pre.length > 4) return false;
   let vhost: string | undefined;
   let client: string;
@@ -222,7 +245,7 @@ function classifyAccess(e: EcsEvent, status: number, agent: string | undefined):
 }
 
 /** Cheap pre-test: a `[dd/Mon/yyyy:` time after the first few fields and a quote after it. */
-const SNIFF = /^\S{1,255} (?:\S{1,255} ){2,3}\[\d{1,2}\/[A-Za-z]{3}\/\d{4}:/;
+const SNIFF = /^\S{1,255} {1,2}(?:\S{1,255} {1,2}){2,3}\[\d{1,2}\/[^/\s\]]{3,6}\/\d{4}:/;
 
 export const webAccessFormat: LineFormat = {
   name: 'web-access',
