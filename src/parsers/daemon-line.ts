@@ -42,7 +42,8 @@ export function daemonLineFormat(spec: { name: string; dataset: string }, sniff:
 export function digitsAt(s: string, at: readonly number[]): boolean {
   for (const i of at) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    // past the end charCodeAt gives NaN, which fails both comparisons
+    if (!(c >= 48 && c <= 57)) return false;
   }
   return true;
 }

@@ -41,8 +41,9 @@ export function freeswitchConsoleFields(message: string): Fields | undefined {
   const c = message.charCodeAt(0);
   if (c === 115) return message.startsWith('sofia_reg.c:') ? freeswitchFields(message) : undefined;
   if (c !== 91 || message.charCodeAt(1) < 65 || message.charCodeAt(1) > 90) return undefined;
-  const close = message.indexOf('] ');
-  if (close < 2 || close > 12) return undefined;
+  let close = 2;
+  while (close < 12 && message.charCodeAt(close) !== 93) close++;
+  if (message.charCodeAt(close + 1) !== 32) return undefined;
   const after = message.slice(close + 2);
   return after.startsWith('sofia_reg.c:') || after.startsWith('[SOFIA] ') ? freeswitchFields(after) : undefined;
 }

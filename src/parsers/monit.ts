@@ -25,7 +25,7 @@ export const monitParser = fieldsParser({ name: 'monit', dataset: 'monit', progr
 
 /** Offsets (minutes east of UTC) of the zone abbreviations monit writes; a line in another zone gets no @timestamp. */
 const ZONES: Record<string, number> = {
-  UTC: 0, GMT: 0, WET: 0, WEST: 60, BST: 60, IST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180, MSK: 180,
+  UTC: 0, GMT: 0, WET: 0, WEST: 60, BST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180, MSK: 180,
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420, AKST: -540, AKDT: -480,
   HST: -600, JST: 540, KST: 540, AEST: 600, AEDT: 660,
 };
