@@ -98,30 +98,52 @@ export class Checkpoints {
     return best;
   }
 
-  /** Writes the whole state atomically and durably. Synchronous: it runs right after the store's commit. */
-  save(): void {
+  /**
+   * Writes the state, with `offsets` (by key) in place of the current positions, to a temporary file and fsyncs it.
+   * The source prepares the positions a submission will reach before handing it to the store, and only renames the
+   * file into place (`publish`) once the store has committed: the time between the commit and the new checkpoint
+   * is one rename, not a write and two fsyncs.
+   */
+  prepare(offsets?: ReadonlyMap<string, number>): void {
     if (this.files.size > MAX_ENTRIES) {
       // the oldest entries of files no longer seen go first
       const old = [...this.files.entries()].sort((a, b) => a[1].updated - b[1].updated).slice(0, this.files.size - MAX_ENTRIES);
       for (const [k] of old) this.files.delete(k);
     }
-    const body = JSON.stringify({ version: 1, glob: this.glob, files: Object.fromEntries(this.files), retired: this.retired });
-    const dir = dirname(this.path);
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
+    const files: Record<string, CheckpointEntry> = {};
+    for (const [k, e] of this.files) {
+      const o = offsets?.get(k);
+      files[k] = o === undefined ? e : { ...e, offset: o };
+    }
+    const body = JSON.stringify({ version: 1, glob: this.glob, files, retired: this.retired });
+    mkdirSync(dirname(this.path), { recursive: true });
+    const fd = openSync(this.tmp, 'w', 0o600);
     try {
       writeFileSync(fd, body);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, this.path);
-    const dfd = openSync(dir, 'r');
+  }
+
+  /** Puts the prepared file in place (atomic rename), then makes the rename durable. */
+  publish(): void {
+    renameSync(this.tmp, this.path);
+    const dfd = openSync(dirname(this.path), 'r');
     try {
       fsyncSync(dfd);
     } finally {
       closeSync(dfd);
     }
+  }
+
+  /** Writes the whole state atomically and durably. */
+  save(): void {
+    this.prepare();
+    this.publish();
+  }
+
+  private get tmp(): string {
+    return `${this.path}.tmp`;
   }
 }

@@ -15,7 +15,6 @@ const CHUNK = 64 * 1024;
 export class GzReader {
   /** decompressed bytes stored (everything before is in the store, or was skipped as read before) */
   committed: number;
-  private handedEnd: number;
   /** decompressed bytes consumed so far */
   private pos = 0;
   private skip: number;
@@ -42,7 +41,6 @@ export class GzReader {
     private readonly known: (fp: string, len: number) => number | undefined,
   ) {
     this.committed = start;
-    this.handedEnd = start;
     this.skip = start;
     this.splitter = new LineSplitter(encoding);
     this.joiner = multiline ? new MultilineJoiner(multiline) : undefined;
@@ -86,17 +84,14 @@ export class GzReader {
       const lines: Line[] = [];
       this.splitter.flush(this.pos, lines);
       this.hand(lines, now, out);
-      if (this.joiner) {
-        const before = out.length;
-        this.joiner.flush(out);
-        this.note(out, before);
-      }
+      this.joiner?.flush(out);
     } else this.drainPrefix(now, out);
     return got;
   }
 
-  commit(): void {
-    this.committed = Math.max(this.committed, this.handedEnd);
+  /** Everything handed out up to `end` is stored. */
+  commitTo(end: number): void {
+    this.committed = end;
   }
 
   close(): void {
@@ -113,7 +108,6 @@ export class GzReader {
     if (seen !== undefined && seen > this.skip) {
       this.skip = seen;
       this.committed = seen;
-      this.handedEnd = seen;
     }
   }
 
@@ -136,14 +130,8 @@ export class GzReader {
   }
 
   private hand(lines: Line[], now: number, out: Line[]): void {
-    const before = out.length;
     if (this.joiner) this.joiner.push(lines, now, out);
     else for (const l of lines) out.push(l);
-    this.note(out, before);
   }
 
-  private note(out: Line[], before: number): void {
-    const last = out[out.length - 1];
-    if (out.length > before && last) this.handedEnd = last.end;
-  }
 }

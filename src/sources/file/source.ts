@@ -26,6 +26,8 @@ const MAX_WATCHERS = 256;
 /** a file renamed away or deleted is read until it has not grown for this long, then closed */
 export const CLOSE_GONE_MS = 2000;
 const RETRY_MS = 1000;
+/** records per submission at most (the store commits up to 10,000 events in one transaction) */
+const SUBMIT_RECORDS = 5000;
 
 interface Batch {
   owner: Tailer | GzReader;
@@ -346,6 +348,7 @@ export class FileSource implements Source {
     }
     const gzFinished = await this.readGzip(budget, now, batches);
     const records: RawRecord[] = [];
+    const owners: { owner: Tailer | GzReader; end: number }[] = [];
     let cut = 0;
     for (const b of batches) {
       for (const l of b.lines) {
@@ -353,6 +356,7 @@ export class FileSource implements Source {
         const r: RawRecord = { message: l.text, receivedAt: now, file: b.path, source: this.id };
         if (this.cfg.format !== undefined) r.format = this.cfg.format;
         records.push(r);
+        owners.push({ owner: b.owner, end: l.end });
       }
     }
     if (bytes > 0 || records.length > 0) this.tel.received(records.length, bytes);
@@ -360,13 +364,21 @@ export class FileSource implements Source {
       this.tailers.delete(t.key);
       await t.close().catch(() => undefined);
     }
-    if (records.length > 0 && !(await this.submit(records, batches))) return false;
     if (cut > 0) {
       // kept and tagged _truncated by the parser, counted here
       this.stats.linesCut += cut;
       this.tel.error('line_too_long', 'read', cut);
     }
-    for (const b of batches) b.owner.commit();
+    // At most SUBMIT_RECORDS per submission, so that the store commits each in one transaction: a crash leaves a
+    // submission either wholly stored or not at all, and the checkpoint says which.
+    for (let i = 0; i < records.length; i += SUBMIT_RECORDS) {
+      const ends = new Map<Tailer | GzReader, number>();
+      for (const o of owners.slice(i, i + SUBMIT_RECORDS)) ends.set(o.owner, o.end);
+      this.checkpoints.prepare(new Map([...ends].map(([o, end]) => [o.key, end])));
+      if (!(await this.submit(records.slice(i, i + SUBMIT_RECORDS), batches))) return false;
+      for (const [o, end] of ends) o.commitTo(end);
+      this.checkpoints.publish();
+    }
     for (const t of this.tailers.values()) this.record(t, now);
     if (this.gz) this.recordGzip(this.gz, now);
     if (gzFinished && this.gz) {

@@ -117,9 +117,9 @@ export class Tailer {
     }
   }
 
-  /** Everything handed out is stored. */
-  commit(): void {
-    this.committed = this.handedEnd;
+  /** Everything handed out up to `end` is stored. */
+  commitTo(end: number): void {
+    this.committed = end;
   }
 
   /** What was handed out was not stored: read it again from the committed position. */
