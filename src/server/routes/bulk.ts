@@ -154,8 +154,7 @@ export function registerBulk(app: FastifyInstance, deps: AppDeps): void {
           reason = (err as Error).message;
         }
       }
-      if (status === 413 || status === 400) tel.error(code.toLowerCase(), 'receive');
-      else tel.error(code.toLowerCase(), 'store');
+      tel.error(code.toLowerCase(), status < 500 ? 'receive' : 'store');
       return reply.code(status).send(esErrorBody(status, typeFor(status), reason, code));
     });
 
