@@ -34,6 +34,7 @@ test('bitwarden: failed logins under syslog (Bitwarden-Identity)', () => {
   assert.equal(getPath(e, 'process.name'), 'Bitwarden-Identity');
   expectFields(bitwardenParser, '[Bit.Core.X] Failed login attempt, 2FA invalid. 2001:db8::5', failure('two_factor_invalid', '2001:db8::5', undefined));
   expectNoMatch(bitwardenParser, '[Bit.Core.X] Failed login attempt. somewhere');
+  expectNoMatch(bitwardenParser, '[Other.Logger] Failed login attempt. 192.0.2.1');
   // a `NN [LVL]` message only counts after a zone-shaped program name
   const other = parse('2019-11-26 01:04:49.008 myapp: 00 [WRN] Failed login attempt. 192.168.0.16');
   assert.equal(getPath(other, 'event.outcome'), undefined);

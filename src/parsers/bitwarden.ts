@@ -57,6 +57,8 @@ export const bitwardenParser: MessageParser = {
   parse(message, event) {
     const c = message.charCodeAt(0);
     if (c === 91) {
+      // the server's loggers are all `Bit.…`
+      if (!message.startsWith('[Bit.')) return false;
       const l = LOGGER.exec(message);
       if (!l) return false;
       const f = failureFields(message.slice(l[0].length));

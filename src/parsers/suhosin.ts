@@ -12,9 +12,19 @@ const ALERT = 'ALERT - ';
 const ATTACKER = " (attacker '";
 const TAIL = /^ \(attacker '([0-9A-Fa-f:.]{2,45})', file '([^']{0,4096})'(?:, line (\d{1,9}))?\)$/;
 
+/** Ends in `')` or `', line 161)`: checked from the end in a few steps, so other messages are rejected cheaply. */
+function endsLikeAlert(m: string): boolean {
+  let i = m.length - 1;
+  if (m.charCodeAt(i) !== 41) return false;
+  i--;
+  if (m.charCodeAt(i) === 39) return true;
+  const last = i;
+  while (i > 0 && last - i < 10 && m.charCodeAt(i) >= 48 && m.charCodeAt(i) <= 57) i--;
+  return i < last && m.startsWith("', line ", i - 7);
+}
+
 export function suhosinFields(message: string): Fields | undefined {
-  // every alert ends with `)`; most other messages are rejected here
-  if (message.charCodeAt(message.length - 1) !== 41) return undefined;
+  if (!endsLikeAlert(message)) return undefined;
   const start = message.indexOf(ALERT);
   if (start < 0 || start > 512) return undefined;
   const at = message.lastIndexOf(ATTACKER);
