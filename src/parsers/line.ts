@@ -2,7 +2,7 @@ import type { Parser, RawRecord } from '../core/component.js';
 import { addTag, getPath, noteCanonicalTime, setPath, type EcsEvent } from '../schema/event.js';
 import { F, PARSE_FAILURE_TAG } from '../schema/fields.js';
 import { parseSyslogHeader } from './syslog-header.js';
-import type { LineFormat } from './message-parser.js';
+import type { LineFormat, MessageParser } from './message-parser.js';
 import { anyProgramParsers, findFormat, LINE_FORMATS, parserForProgram } from './registry.js';
 
 const MAX_LINE = 65536;
@@ -52,9 +52,18 @@ export class LineParser implements Parser {
     const truncated = line.length > MAX_LINE;
     if (truncated) line = line.slice(0, MAX_LINE);
     // what setPath(e, F.eventOriginal, line) makes of an empty event, without the path walk
-    const e: EcsEvent = { event: { original: line } };
-    if (record.peer) setPath(e, F.logSourceAddress, `${record.peer.address}:${record.peer.port}`);
-    if (record.file) setPath(e, F.logFilePath, record.file);
+    const ev: Record<string, unknown> = { original: line };
+    const e: EcsEvent = { event: ev };
+    // `log` is made directly too (as setPath would make it); the syslog header adds to it below
+    let log: Record<string, unknown> | undefined;
+    if (record.peer) {
+      log = { source: { address: `${record.peer.address}:${record.peer.port}` } };
+      e['log'] = log;
+    }
+    if (record.file) {
+      if (!log) e['log'] = log = {};
+      log['file'] = { path: record.file };
+    }
     if (truncated) addTag(e, '_truncated');
     const explicit = record.format !== undefined ? findFormat(record.format) : undefined;
     if (explicit?.line) return this.wholeLine(line, e, [explicit.line], true);
@@ -72,7 +81,9 @@ export class LineParser implements Parser {
     if (h.appname !== undefined) {
       proc = { name: h.appname };
       e['process'] = proc;
-      setPath(e, F.logSyslogAppname, h.appname);
+      const syslog = { appname: h.appname };
+      if (log) log['syslog'] = syslog;
+      else e['log'] = { syslog };
     }
     if (h.procid !== undefined) {
       const pid = Number(h.procid);
@@ -89,7 +100,7 @@ export class LineParser implements Parser {
     if (h.version !== undefined) setPath(e, F.logSyslogVersion, String(h.version));
     if (h.msgid !== undefined) setPath(e, F.logSyslogMsgid, h.msgid);
     if (h.structuredData !== undefined) setPath(e, 'log.syslog.structured_data_raw', h.structuredData);
-    const own = explicit?.message ?? (h.appname !== undefined ? parserForProgram(h.appname) : undefined);
+    const own = explicit?.message ?? (h.appname !== undefined ? this.programParser(h.appname) : undefined);
     let dataset = own?.dataset ?? 'syslog';
     if (!own?.parse(h.message, e)) {
       for (const p of anyProgramParsers()) {
@@ -98,8 +109,21 @@ export class LineParser implements Parser {
         break;
       }
     }
-    setPath(e, F.eventDataset, dataset);
+    // parsers add to `event` through setPath, which keeps this object: set the dataset on it directly
+    if (e['event'] === ev) ev['dataset'] = dataset;
+    else setPath(e, F.eventDataset, dataset);
     return e;
+  }
+
+  /** The last program name routed and its parser (a log mostly repeats a few programs; the routing is static). */
+  private lastProgram: { appname: string; parser: MessageParser | undefined } = { appname: '', parser: undefined };
+
+  private programParser(appname: string): MessageParser | undefined {
+    const last = this.lastProgram;
+    if (last.appname === appname && appname !== '') return last.parser;
+    const parser = parserForProgram(appname);
+    this.lastProgram = { appname, parser };
+    return parser;
   }
 
   /** A line without a syslog header: the first whole-line format that recognises it, or kept raw as a failure. */

@@ -198,6 +198,14 @@ export function normalizeEvent(raw: EcsEvent, now: number, defaultDataset: strin
 }
 
 function finish(event: EcsEvent, ts: number, now: number, defaultDataset: string): { event: EcsEvent; ts: number } {
+  const ev = event['event'];
+  if (isObject(ev) && Object.hasOwn(event, 'event') && !Object.hasOwn(event, F.eventKind) && !Object.hasOwn(event, F.eventDataset)) {
+    // what the setPath/getPath calls below do when `event` is an own object and no literal dotted key shadows it
+    ev['ingested'] = isoOf(now);
+    if (!Object.hasOwn(ev, 'kind') || ev['kind'] === undefined) ev['kind'] = 'event';
+    if (!Object.hasOwn(ev, 'dataset') || typeof ev['dataset'] !== 'string') ev['dataset'] = defaultDataset;
+    return { event, ts };
+  }
   setPath(event, F.eventIngested, isoOf(now));
   if (getPath(event, F.eventKind) === undefined) setPath(event, F.eventKind, 'event');
   if (typeof getPath(event, F.eventDataset) !== 'string') setPath(event, F.eventDataset, defaultDataset);
