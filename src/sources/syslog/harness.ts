@@ -19,7 +19,12 @@ export interface Harness {
   /** `host` and bound port of a source (from its health) */
   port(id: string): number;
   events(query?: string, limit?: number): Promise<EcsEvent[]>;
+  /** matching events (the store stops counting at 10,000) */
   count(query?: string): Promise<number>;
+  /** every event stored, exactly */
+  stored(): Promise<number>;
+  /** waits (bounded) until `stored()` reaches `n`; returns the last figure */
+  waitStored(n: number, timeoutMs?: number): Promise<number>;
   /** waits (bounded) until `count(query)` reaches `n`; returns the last count */
   waitFor(n: number, query?: string, timeoutMs?: number): Promise<number>;
   metrics(): Promise<string>;
@@ -57,6 +62,16 @@ export async function startHarness(syslog: Record<string, unknown>, pipelineOpts
       while (c < n && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 25));
         c = await h.count(q);
+      }
+      return c;
+    },
+    stored: async () => (await store.stats()).events,
+    async waitStored(n, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      let c = await h.stored();
+      while (c < n && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+        c = await h.stored();
       }
       return c;
     },

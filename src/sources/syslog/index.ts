@@ -1,6 +1,7 @@
 import type { Source } from '../../core/component.js';
 import type { SourceContext } from '../context.js';
 import type { SyslogConfig } from './config.js';
+import { SyslogStreamSource } from './stream.js';
 import { SyslogUdpSource } from './udp.js';
 
 export { SyslogConfigSchema, type SyslogConfig } from './config.js';
@@ -9,5 +10,7 @@ export { SyslogConfigSchema, type SyslogConfig } from './config.js';
 export function buildSyslogSources(config: SyslogConfig, ctx: SourceContext): Source[] {
   const out: Source[] = [];
   if (config.udp) out.push(new SyslogUdpSource(config, ctx));
+  if (config.tcp) out.push(new SyslogStreamSource('tcp', config, ctx));
+  if (config.tls.cert !== undefined && config.tls.key !== undefined) out.push(new SyslogStreamSource('tls', config, ctx));
   return out;
 }
