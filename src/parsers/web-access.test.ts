@@ -120,6 +120,7 @@ describe('web access lines', () => {
     assert.equal(ok[F.timestamp], '2015-10-16T22:35:12.000Z');
     assert.equal(parseClfTime('01/févr./2015:00:00:00 +0000'), '2015-02-01T00:00:00.000Z');
     assert.equal(parseClfTime('01/Okt/2015:00:00:00 +0000'), '2015-10-01T00:00:00.000Z');
+    assert.equal(parseClfTime('24/Mar/2013:08:58:32 GMT'), '2013-03-24T08:58:32.000Z');
     assert.equal(parseClfTime('01/toString/2015:00:00:00 +0000'), undefined);
     assert.equal(parseClfTime('01/proto/2015:00:00:00 +0000'), undefined);
   });

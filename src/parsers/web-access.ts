@@ -137,8 +137,8 @@ export function clfMonthIndex(name: string): number | undefined {
   return Object.hasOwn(LOCAL_MONTHS, n) ? LOCAL_MONTHS[n] : undefined;
 }
 
-// 10/Oct/2000:13:55:36 -0700 (the zone is sometimes missing: then UTC; the month may be localized: `02/sept./2015`)
-const CLF_TIME = /^(\d{1,2})\/([^/\s\]]{3,6})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ?(?:([+-])(\d{2}):?(\d{2}))? ?$/;
+// 10/Oct/2000:13:55:36 -0700 (the zone is sometimes missing or `GMT`: then UTC; the month may be localized: `02/sept./2015`)
+const CLF_TIME = /^(\d{1,2})\/([^/\s\]]{3,6})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ?(?:([+-])(\d{2}):?(\d{2})|GMT|UTC)? ?$/;
 
 export function parseClfTime(text: string): string | undefined {
   const m = CLF_TIME.exec(text);
