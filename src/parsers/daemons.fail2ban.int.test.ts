@@ -44,7 +44,7 @@ const PARTIAL: Record<string, Record<number, Special>> = {
   freeswitch: {
     4: {
       reason:
-        'a SIP digest challenge is the normal first step of every SIP login; fail2ban counts it only in its ddos/extra modes, to catch floods. Vigil keeps it an authentication event with outcome unknown (rules can count them per source)',
+        'a SIP digest challenge is the normal first step of every SIP login; fail2ban counts it in its ddos and extra (default) modes to catch floods, not in its normal mode. Vigil keeps it an authentication event with outcome unknown (rules can count them per source)',
       check: (e, c) => {
         assert.equal(getPath(e, F.eventAction), 'sip_auth_challenge');
         assert.equal(getPath(e, F.eventOutcome), 'unknown');
