@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { test } from 'node:test';
 import { getPath, type EcsEvent } from '../schema/event.js';
 import { LineParser } from './line.js';
+import { NETWORK_FORMATS } from './registry-network.js';
 import { FAIL2BAN_LOGS, formatTable, isFailureEvent, readFail2banLog, runFail2banFile, type FileResult } from './testing/fail2ban.js';
 
 /**
@@ -116,4 +117,35 @@ function verboseMismatches(name: string): string[] {
 
 test('fail2ban bsd/syslog-v.txt and syslog-vv.txt: the priority after the time', { todo: 'syslog-header.ts does not yet skip the <facility.level> of FreeBSD syslogd -v/-vv' }, () => {
   assert.deepEqual([...verboseMismatches('syslog-v.txt'), ...verboseMismatches('syslog-vv.txt')], []);
+});
+
+/** Datasets of this group, and the sample files whose lines may carry them. */
+const OWN_FILES: Readonly<Record<string, readonly string[]>> = {
+  named: ['named-refused'],
+  nsd: ['nsd'],
+  portsentry: ['portsentry'],
+  scanlogd: ['scanlogd'],
+  fail2ban: ['recidive'],
+  cowrie: ['cowrie'],
+};
+
+test('the network formats and parsers claim no line of any other fail2ban sample file', () => {
+  const files = readdirSync(FAIL2BAN_LOGS).filter((f) => statSync(new URL(f, FAIL2BAN_LOGS)).isFile());
+  assert.ok(files.length > 60);
+  const stolen: string[] = [];
+  let claimed = 0;
+  for (const file of files) {
+    for (const c of readFail2banLog(file)) {
+      const ds = String(getPath(parse(c.text), 'event.dataset'));
+      const owners = OWN_FILES[ds];
+      if (owners?.includes(file) === true) claimed++;
+      else if (owners !== undefined) stolen.push(`${ds} took ${file}:${c.line}`);
+      for (const f of NETWORK_FORMATS) {
+        if (f.sniff(c.text) && f.parse(c.text, {}) && OWN_FILES[f.dataset]?.includes(file) !== true) stolen.push(`${f.name} took ${file}:${c.line}`);
+      }
+    }
+  }
+  assert.deepEqual(stolen, []);
+  // every line of the group's files but cowrie's one non-JSON line
+  assert.equal(claimed, 16 + 3 + 2 + 4 + 9 + 6);
 });
