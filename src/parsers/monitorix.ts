@@ -1,8 +1,7 @@
 import { F } from '../schema/fields.js';
 import type { LineFormat } from './message-parser.js';
 import { setSource, type Fields } from './service-fields.js';
-import { fieldsFormat, parseCtime, sniffCtimeDash } from './webapp-common.js';
-import { setUrlFields } from './webapp-url.js';
+import { fieldsFormat, parseCtime, setUrlFields, sniffCtimeDash } from './webapp-common.js';
 
 /**
  * Monitorix's built-in web server log: `Wed Apr 14 08:54:22 2021 - NOTEXIST - [192.0.2.1] File does not exist:

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { EcsEvent } from '../schema/event.js';
+import { F } from '../schema/fields.js';
 import type { LineFormat } from './message-parser.js';
 import { applyFields, type Fields } from './service-fields.js';
 import { isoTime, monthIndex } from './web-access.js';
@@ -66,4 +67,13 @@ export function parseCtime(text: string): string | undefined {
   const mo = monthIndex(m[1] as string);
   if (mo === undefined) return undefined;
   return isoTime(Number(m[6]), mo, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+}
+
+/** Sets url.original, url.path and url.query of a request target (as fields, for the field-map parsers). */
+export function setUrlFields(f: Fields, target: string): void {
+  if (target === '') return;
+  f[F.urlOriginal] = target;
+  const q = target.indexOf('?');
+  f[F.urlPath] = q >= 0 ? target.slice(0, q) : target;
+  if (q >= 0) f[F.urlQuery] = target.slice(q + 1);
 }
