@@ -12,7 +12,14 @@ test('nsd: rate limiting and refused transfers (fail2ban nsd sample lines)', () 
     'source.ip': '192.0.2.105',
     'dns.question.name': 'example.com.',
   });
-  expectFields(nsdParser, 'info: axfr for zone domain.nl. from client 192.0.2.115 refused, no acl matches.', { 'event.action': 'zone_transfer_denied', 'source.ip': '192.0.2.115' });
+  expectFields(nsdParser, 'info: axfr for zone domain.nl. from client 192.0.2.115 refused, no acl matches.', {
+    'event.action': 'zone_transfer_denied',
+    'source.ip': '192.0.2.115',
+    'dns.question.type': 'AXFR',
+    'event.reason': 'no acl matches',
+  });
+  // the same refusal for a notify (nsd's query.c writes `notify for %s from %s refused, …`)
+  expectFields(nsdParser, 'info: notify for example.com. from 192.0.2.9 refused, no acl matches', { 'event.action': 'dns_notify_denied', 'source.ip': '192.0.2.9', 'dns.question.type': undefined });
   expectFields(nsdParser, 'info: axfr for example.com. from 192.0.2.32 refused, no acl matches', { 'source.ip': '192.0.2.32', 'dns.question.name': 'example.com.' });
   expectNoMatch(nsdParser, 'info: zone example.com. serial 0 is updated to 2021030501');
 });

@@ -4,9 +4,10 @@ import type { LineFormat, MessageParser } from './message-parser.js';
 import { applyFields, denied, fieldsParser, SF, type Fields } from './service-fields.js';
 
 // `info: ratelimit block example.com. type any target 192.0.2.0/24 query 192.0.2.105 TYPE255`
-// `info: axfr for zone example.nl. from client 192.0.2.115 refused, no acl matches.` (newer: `axfr for example.com. from 192.0.2.32 refused`)
+// `info: axfr for zone example.nl. from client 192.0.2.115 refused, no acl matches.` (newer: `axfr for example.com. from 192.0.2.32 refused`),
+// `info: notify for example.com. from 192.0.2.1 refused, no acl matches`
 const NSD =
-  /^(?:info: )?(?:ratelimit block (\S{1,255}) type (\S{1,16}) target \S{1,64} query ([0-9A-Fa-f:.]{2,45})(?: |$)|(axfr|ixfr) for (?:zone )?(\S{1,255}) from (?:client )?([0-9A-Fa-f:.]{2,45}) refused)/;
+  /^(?:info: )?(?:ratelimit block (\S{1,255}) type (\S{1,16}) target \S{1,64} query ([0-9A-Fa-f:.]{2,45})(?: |$)|(axfr|ixfr|notify) for (?:zone )?(\S{1,255}) from (?:client )?([0-9A-Fa-f:.]{2,45}) refused)/;
 
 export function nsdFields(message: string): Fields | undefined {
   const m = NSD.exec(message);
@@ -17,13 +18,17 @@ export function nsdFields(message: string): Fields | undefined {
     f[SF.dnsQuestionType] = (m[2] as string).toUpperCase();
     return f;
   }
-  const f = denied('zone_transfer_denied', ['network'], m[6]);
+  const kind = m[4] as string;
+  const f = denied(kind === 'notify' ? 'dns_notify_denied' : 'zone_transfer_denied', ['network'], m[6]);
   f[SF.dnsQuestionName] = m[5];
-  f[SF.dnsQuestionType] = (m[4] as string).toUpperCase();
+  if (kind !== 'notify') f[SF.dnsQuestionType] = kind.toUpperCase();
+  // `, no acl matches.`, `, BLOCKED`, `, NOKEY` or a key name
+  const rest = message.slice(m.index + m[0].length);
+  if (rest.startsWith(', ')) f[SF.reason] = rest.slice(2, 258).replace(/\.$/, '');
   return f;
 }
 
-/** NSD: rate-limited queries and refused zone transfers. */
+/** NSD: rate-limited queries, refused zone transfers and notifies. */
 export const nsdParser = fieldsParser({ name: 'nsd', dataset: 'nsd', programs: ['nsd'] }, nsdFields);
 
 /** Sets what the line says about nsd itself: its process, and the time when it is a usable epoch or date. */
