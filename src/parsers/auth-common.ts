@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { setPath, type EcsEvent } from '../schema/event.js';
+import { isObject, setPath, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 
 /** ECS fields the authentication parsers set beyond the shared constants in schema/fields.ts. */
@@ -37,12 +37,80 @@ export const A = {
 
 export type Fields = Record<string, unknown>;
 
-/** Sets every field of `f` on `event`. */
+/** The object at `key` of `doc`, made when missing or not an own object (as setPath makes the segments of a path). */
+function child(doc: Record<string, unknown>, key: string): Record<string, unknown> {
+  const o = doc[key];
+  if (isObject(o) && Object.hasOwn(doc, key)) return o;
+  const made: Record<string, unknown> = {};
+  doc[key] = made;
+  return made;
+}
+
+/**
+ * Sets every field of `f` on `event`, in order. The fields the authentication parsers set on every event are written
+ * with fixed property names (what setPath does for them, without splitting and walking the path); others go through
+ * setPath.
+ */
 export function apply(event: EcsEvent, f: Fields): void {
   for (const k in f) {
     if (!Object.hasOwn(f, k)) continue;
     const v = f[k];
-    if (v !== undefined) setPath(event, k, v);
+    if (v === undefined) continue;
+    switch (k) {
+      case F.eventCategory:
+        child(event, 'event')['category'] = v;
+        break;
+      case F.eventType:
+        child(event, 'event')['type'] = v;
+        break;
+      case F.eventAction:
+        child(event, 'event')['action'] = v;
+        break;
+      case F.eventOutcome:
+        child(event, 'event')['outcome'] = v;
+        break;
+      case F.userName:
+        child(event, 'user')['name'] = v;
+        break;
+      case A.userInvalid:
+        child(event, 'user')['invalid'] = v;
+        break;
+      case A.userId:
+        child(event, 'user')['id'] = v;
+        break;
+      case A.userAuthMethod:
+        child(child(event, 'user'), 'authentication')['method'] = v;
+        break;
+      case A.sourceAddress:
+        child(event, 'source')['address'] = v;
+        break;
+      case F.sourceIp:
+        child(event, 'source')['ip'] = v;
+        break;
+      case F.sourcePort:
+        child(event, 'source')['port'] = v;
+        break;
+      case A.sourceDomain:
+        child(event, 'source')['domain'] = v;
+        break;
+      case A.sshReason:
+        child(child(event, 'vigil'), 'ssh')['reason'] = v;
+        break;
+      case A.repeatCount:
+        child(event, 'vigil')['repeat_count'] = v;
+        break;
+      case A.pamModule:
+        child(child(event, 'vigil'), 'pam')['module'] = v;
+        break;
+      case A.pamService:
+        child(child(event, 'vigil'), 'pam')['service'] = v;
+        break;
+      case A.pamType:
+        child(child(event, 'vigil'), 'pam')['type'] = v;
+        break;
+      default:
+        setPath(event, k, v);
+    }
   }
 }
 
