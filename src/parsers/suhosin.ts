@@ -45,7 +45,7 @@ export function suhosinFields(message: string): Fields | undefined {
   };
   setSource(f, t[1]);
   if (t[3] !== undefined) f['log.origin.file.line'] = Number(t[3]);
-  const variable = /dropped variable '([^']{0,1024})'$/.exec(what);
+  const variable = /dropped variable '([^']{0,1024})'$/.exec(what.slice(-1100));
   if (variable) f['suhosin.variable'] = variable[1];
   return f;
 }
