@@ -34,7 +34,18 @@ describe('defaults', () => {
     const c = loadConfig(undefined, {});
     assert.equal(c.data_dir, './data');
     assert.deepEqual(c.http, { host: '127.0.0.1', port: 8080, body_limit_mb: 16 });
-    assert.deepEqual(c.syslog, { host: '127.0.0.1', port: 5514 });
+    assert.deepEqual(c.syslog, {
+      host: '127.0.0.1',
+      port: 5514,
+      udp: true,
+      tcp: true,
+      tls: { port: 6514, client_auth: 'none' },
+      max_message_bytes: 65536,
+      max_connections: 15000,
+      idle_timeout_seconds: 300,
+      handshake_timeout_seconds: 10,
+      udp_receive_buffer_bytes: 8388608,
+    });
     assert.deepEqual(c.netflow, { host: '127.0.0.1', port: 2055 });
     assert.equal(c.store.sync, 'full');
     assert.equal(c.store.retention_days, undefined);
@@ -144,6 +155,59 @@ pipeline:
   ] as const) {
     test(`a bad value is an error naming ${path}: ${JSON.stringify(yaml)}`, () => {
       configError(() => loadConfig(yamlFile(yaml), {}), new RegExp(`(^|[ :;])${path.replace('.', '\\.')}:`));
+    });
+  }
+
+  test('syslog: every key of the documented example is read', () => {
+    const c = loadConfig(
+      yamlFile(`
+syslog:
+  host: ::1
+  port: 0
+  udp: false
+  tcp: true
+  tls:
+    host: 127.0.0.1
+    port: 16514
+    cert: /etc/vigil/server.pem
+    key: /etc/vigil/server.key
+    ca: /etc/vigil/ca.pem
+    client_auth: required
+  max_message_bytes: 4096
+  max_connections: 100
+  idle_timeout_seconds: 30
+  handshake_timeout_seconds: 2.5
+  udp_receive_buffer_bytes: 1048576
+`),
+      {},
+    );
+    assert.deepEqual(c.syslog, {
+      host: '::1',
+      port: 0,
+      udp: false,
+      tcp: true,
+      tls: { host: '127.0.0.1', port: 16514, cert: '/etc/vigil/server.pem', key: '/etc/vigil/server.key', ca: '/etc/vigil/ca.pem', client_auth: 'required' },
+      max_message_bytes: 4096,
+      max_connections: 100,
+      idle_timeout_seconds: 30,
+      handshake_timeout_seconds: 2.5,
+      udp_receive_buffer_bytes: 1048576,
+    });
+    assert.equal(loadConfig(yamlFile('syslog:\n  port: 1514\n'), { VIGIL_SYSLOG_PORT: '0' }).syslog.port, 0);
+  });
+
+  for (const [yaml, path] of [
+    ['syslog:\n  tls:\n    cert: /a.pem\n', 'syslog.tls.key'],
+    ['syslog:\n  tls:\n    key: /a.key\n', 'syslog.tls.cert'],
+    ['syslog:\n  tls:\n    client_auth: sometimes\n', 'syslog.tls.client_auth'],
+    ['syslog:\n  tls:\n    prot: 1\n', 'syslog.tls.prot'],
+    ['syslog:\n  max_message_bytes: 10\n', 'syslog.max_message_bytes'],
+    ['syslog:\n  max_connections: 0\n', 'syslog.max_connections'],
+    ['syslog:\n  idle_timeout_seconds: 0\n', 'syslog.idle_timeout_seconds'],
+    ['syslog:\n  udp: yes please\n', 'syslog.udp'],
+  ] as const) {
+    test(`a bad syslog value is an error naming ${path}`, () => {
+      configError(() => loadConfig(yamlFile(yaml), {}), new RegExp(`(^|[ :;])${path.replace(/\./g, '\\.')}:`));
     });
   }
 

@@ -35,7 +35,7 @@ export const SyslogConfigSchema = z
       .max(16 * 1024 * 1024)
       .default(65536)
       .describe('longer messages are truncated to this and tagged `_truncated`, never dropped'),
-    max_connections: z.number().int().min(1).max(1_000_000).default(15000).describe('TCP plus TLS connections at once, each listener; beyond it new connections are refused and counted'),
+    max_connections: z.number().int().min(1).max(1_000_000).default(15000).describe('connections open at once on the TCP listener (and as many on the TLS one); beyond it new ones are refused and counted'),
     idle_timeout_seconds: z.number().positive().max(86_400).default(300).describe('a connection that sends nothing for this long is closed (also half-open ones)'),
     handshake_timeout_seconds: z.number().positive().max(600).default(10).describe('a TLS client that has not finished its handshake by then is dropped'),
     udp_receive_buffer_bytes: z
