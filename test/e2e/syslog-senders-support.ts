@@ -94,9 +94,12 @@ export function run(cmd: string, args: string[], opts: { timeoutMs: number; env?
   });
 }
 
-/** loggen's own count of the messages it sent ("Total runtime = 1.2, count = 1000" on stderr). */
+/**
+ * loggen's own count of the messages it sent: its summary line (stderr) is "average rate = 9846.79 msg/sec,
+ * count=10000, time=1.01, ..." when it ran, "Total runtime = 0.5, count = 0" when it could not connect.
+ */
 export function loggenSent(r: RunResult): number {
-  const all = [...r.stderr.matchAll(/Total runtime = [\d.]+, count = (\d+)/g)];
+  const all = [...r.stderr.matchAll(/^(?:average rate = [\d.]+ msg\/sec, count=|Total runtime = [\d.]+, count = )(\d+)/gm)];
   const last = all.at(-1);
   if (!last) throw new Error(`loggen printed no total (exit ${String(r.code)}): ${r.stderr.slice(-2000)}`);
   return Number(last[1]);
@@ -124,7 +127,8 @@ export interface Vigil {
   search(q: string, limit?: number): Promise<{ total: number; events: Record<string, unknown>[] }>;
   /** events in the store (exact, from /api/v1/health) */
   stored(): Promise<number>;
-  /** waits (bounded) until the store holds `n` events and that number stays put for `quietMs`; returns the last count */
+  /** waits (bounded) until the store holds `n` events and that number stays put for `quietMs`, or until it has not
+   * changed for 10 s; returns the last count */
   settle(n: number, timeoutMs: number, quietMs?: number): Promise<number>;
   /** SIGTERM, then SIGKILL after 20 s; resolves with the exit */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -136,6 +140,7 @@ export interface Health {
 }
 
 const START_TIMEOUT_MS = 30_000;
+const STALL_MS = 10_000;
 
 /**
  * A real `vigil serve` with `config` (written as `dir/vigil.yml`; JSON is YAML) on `dir/data`. The HTTP port is chosen
@@ -210,6 +215,8 @@ export async function startVigil(dir: string, config: Record<string, unknown>, t
           last = now;
           since = Date.now();
         } else if (now >= n && Date.now() - since >= quietMs) break;
+        // no progress for this long: nothing more is coming
+        else if (Date.now() - since >= STALL_MS) break;
       }
       return last;
     },
