@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { annotate, newDocId, parseBulk } from './es-bulk.js';
+import { LineParser } from '../parsers/line.js';
+import { annotate, newDocId, parseBulk, parseShippedLine } from './es-bulk.js';
 
 test('index and create pairs become documents; ids are kept or made; the URL index is the default', () => {
   const body = ['{"index":{"_index":"a","_id":"1"}}', '{"m":1}', '{"create":{}}', '{"m":2}', ''].join('\n');
@@ -109,4 +110,31 @@ test('hostile bodies never throw and every item is accounted for', () => {
     }),
     { numRuns: 500 },
   );
+});
+
+test('a shipped log line in message is parsed: the parser fills what the shipper left out and classifies the event', () => {
+  const parser = new LineParser();
+  const doc: Record<string, unknown> = {
+    '@timestamp': '2026-11-26T12:00:00.000Z',
+    message: 'Nov 26 10:00:00 web1 sshd[7]: Failed password for root from 203.0.113.9 port 2222 ssh2',
+    host: { name: 'shipper-host' },
+    event: { dataset: 'system.auth', module: 'system' },
+  };
+  annotate(doc, 'filebeat-8.19.0', undefined);
+  assert.equal(parseShippedLine(doc, parser, { receivedAt: Date.now() }), true);
+  const event = doc['event'] as Record<string, unknown>;
+  assert.equal(event['dataset'], 'sshd');
+  assert.equal(event['outcome'], 'failure');
+  assert.equal(event['module'], 'system');
+  assert.equal(event['original'], doc['message']);
+  assert.deepEqual(doc['host'], { name: 'shipper-host', hostname: 'web1' });
+  assert.equal((doc['source'] as Record<string, unknown>)['ip'], '203.0.113.9');
+  assert.match(String(doc['@timestamp']), /-11-26T10:00:00\.000Z$/);
+
+  const unknown: Record<string, unknown> = { message: 'just some words', n: 1 };
+  assert.equal(parseShippedLine(unknown, parser, { receivedAt: 0 }), false);
+  assert.deepEqual(unknown, { message: 'just some words', n: 1 });
+  const already: Record<string, unknown> = { message: 'Nov 26 10:00:00 web1 sshd[7]: x', event: { original: 'kept' } };
+  assert.equal(parseShippedLine(already, parser, { receivedAt: 0 }), false);
+  assert.equal(parseShippedLine({ message: 5 }, parser, { receivedAt: 0 }), false);
 });

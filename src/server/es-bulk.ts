@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { isObject, setPath, getPath, type EcsEvent } from '../schema/event.js';
+import type { Parser, RawRecord } from '../core/component.js';
+import { isObject, isParseFailure, setPath, getPath, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 
 /**
@@ -153,4 +154,36 @@ export function annotate(doc: EcsEvent, index: string, pipeline: string | undefi
   }
   const ds = getPath(doc, DS_DATASET);
   if (typeof ds === 'string' && getPath(doc, F.eventDataset) === undefined) setPath(doc, F.eventDataset, ds);
+}
+
+/** Fields in which the line parser's reading of a shipped line wins over what the shipper sent. */
+const PARSER_WINS = [F.timestamp, F.eventDataset, F.eventCategory, F.eventType, F.eventAction, F.eventOutcome];
+
+function fillMissing(target: Record<string, unknown>, src: Record<string, unknown>, depth: number): void {
+  for (const [k, v] of Object.entries(src)) {
+    if (k === '__proto__') continue;
+    const have = Object.hasOwn(target, k) ? target[k] : undefined;
+    if (have === undefined) target[k] = v;
+    else if (depth < 16 && isObject(have) && isObject(v)) fillMissing(have, v, depth + 1);
+  }
+}
+
+/**
+ * Shippers such as Filebeat, Fluent Bit and Vector send log lines unparsed, in `message`. When a document carries
+ * such a line (and no event.original), the line parser reads it as if it had come over syslog: what it finds fills
+ * the fields the shipper did not send, and its time and event classification (dataset, category, type, action,
+ * outcome) replace the shipper's, so detection sees an sshd line as sshd whatever carried it. A line no parser
+ * understands leaves the document exactly as sent. Returns whether the line was parsed.
+ */
+export function parseShippedLine(doc: EcsEvent, parser: Parser, base: Omit<RawRecord, 'message'>): boolean {
+  const message = doc[F.message];
+  if (typeof message !== 'string' || message.length === 0 || getPath(doc, F.eventOriginal) !== undefined) return false;
+  const parsed = parser.parse({ ...base, message });
+  if (isParseFailure(parsed)) return false;
+  for (const field of PARSER_WINS) {
+    const v = getPath(parsed, field);
+    if (v !== undefined) setPath(doc, field, v);
+  }
+  fillMissing(doc, parsed, 0);
+  return true;
 }

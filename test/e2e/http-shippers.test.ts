@@ -43,6 +43,12 @@ async function count(q: string): Promise<number> {
   return ((await res.json()) as { total: number }).total;
 }
 
+/** How many sample lines the line parser reads as sshd (computed here by the same parser, not assumed). */
+function sshdCount(): number {
+  const parser = new LineParser();
+  return lines.filter((message) => (parser.parse({ message, receivedAt: Date.now() })['event'] as Record<string, unknown> | undefined)?.['dataset'] === 'sshd').length;
+}
+
 describe('shippers against vigil serve', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-http-'));
@@ -73,14 +79,16 @@ describe('shippers against vigil serve', () => {
       assert.equal(stats.failed, 0);
       assert.equal(await count(`host.name:${host}`), 2000);
       assert.equal(await count(`host.name:${host} and labels.index:"filebeat-8.19.0"`), 2000);
+      // the lines in `message` were read by the line parser: sshd lines are sshd events with their fields
+      assert.equal(await count(`host.name:${host} and event.dataset:sshd`), sshdCount());
+      assert.ok((await count(`host.name:${host} and event.dataset:sshd and source.ip:*`)) > 0);
     } finally {
       await es.close();
     }
   });
 
   test('splunk-logging string events and curl gzip /raw: every line stored, sshd lines parsed', async () => {
-    const parser = new LineParser();
-    const sshd = lines.filter((message) => (parser.parse({ message, receivedAt: Date.now() })['event'] as Record<string, unknown> | undefined)?.['dataset'] === 'sshd').length;
+    const sshd = sshdCount();
     assert.ok(sshd > 1000, `the line parser reads most of the sample as sshd (${sshd})`);
 
     const hecHost = `hec-${randomBytes(4).toString('hex')}`;

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError } from '../../core/errors.js';
 import type { AppDeps } from '../app.js';
 import { parseAuthorization, presentedMatches } from '../credentials.js';
-import { annotate, parseBulk, type BulkItem } from '../es-bulk.js';
+import { LineParser } from '../../parsers/line.js';
+import { annotate, parseBulk, parseShippedLine, type BulkItem } from '../es-bulk.js';
 import { HttpError, statusFor } from '../errors.js';
 import { RETRY_AFTER_S, saturated } from '../saturation.js';
 
@@ -52,6 +53,8 @@ function resultOf(item: BulkItem, seqNo: number): Record<string, unknown> {
 
 export function registerBulk(app: FastifyInstance, deps: AppDeps): void {
   const tel = deps.telemetry.component('http_bulk', 'source');
+  const parseTel = deps.telemetry.component('line', 'parser');
+  const parser = new LineParser();
   let seqNo = 0;
   const clusterUuid = 'vigil0single0node0000A';
 
@@ -113,11 +116,18 @@ export function registerBulk(app: FastifyInstance, deps: AppDeps): void {
       const reason = 'rejected execution: the Vigil store queue is full, retry later';
       return reply.code(429).send(esErrorBody(429, 'es_rejected_execution_exception', reason, 'VIGIL_ERR_SATURATED'));
     }
+    const base = { receivedAt: Date.now() };
+    let lines = 0;
     const docs = ok.map((i) => {
       const doc = i.doc as Record<string, unknown>;
       annotate(doc, i.index, i.pipeline);
+      if (parseShippedLine(doc, parser, base)) lines++;
       return doc;
     });
+    if (lines > 0) {
+      parseTel.received(lines);
+      parseTel.sent(lines);
+    }
     if (docs.length > 0) await deps.pipeline.submitEvents(docs);
     tel.sent(docs.length);
     const items = parsed.items.map((i) => resultOf(i, i.error ? -1 : seqNo++));
