@@ -44,12 +44,122 @@ function utcYear(now: number): number {
   return year;
 }
 
+/** The first instant of the last UTC day asked for (the lines of a log mostly share their day). */
+let dayMemo = { y: NaN, month: NaN, day: NaN, ms: NaN };
+function utcDay(y: number, month: number, day: number): number {
+  const d = dayMemo;
+  if (d.y === y && d.month === month && d.day === day) return d.ms;
+  const ms = Date.UTC(y, month, day);
+  dayMemo = { y, month, day, ms };
+  return ms;
+}
+
+/**
+ * Date.UTC(y, month, day, h, m, s, ms) for whole numbers in the ranges a header can hold: the day's first instant plus
+ * the time of day, which is how Date.UTC computes it (MakeDate(MakeDay, MakeTime)).
+ */
+function utcTime(y: number, month: number, day: number, h: number, m: number, s: number, ms: number): number {
+  return utcDay(y, month, day) + h * 3_600_000 + m * 60_000 + s * 1000 + ms;
+}
+
 /** A year-less BSD time is put in the current year, or the last one if that would be more than a day ahead. */
 export function resolveBsdTime(month: number, day: number, h: number, m: number, s: number, ms: number, now: number, year?: number): number {
   const y = year ?? utcYear(now);
-  let t = Date.UTC(y, month, day, h, m, s, ms);
-  if (year === undefined && t - now > 86_400_000) t = Date.UTC(y - 1, month, day, h, m, s, ms);
+  // whole numbers (what the header patterns give): the day's instant is remembered; anything else as Date.UTC reads it
+  const whole = Number.isInteger(y) && Number.isInteger(month) && Number.isInteger(day) && Number.isInteger(h) && Number.isInteger(m) && Number.isInteger(s) && Number.isInteger(ms) && Math.abs(y) < 100_000;
+  const utc = whole ? utcTime : Date.UTC;
+  let t = utc(y, month, day, h, m, s, ms);
+  if (year === undefined && t - now > 86_400_000) t = utc(y - 1, month, day, h, m, s, ms);
   return t;
+}
+
+/** Month number of three ASCII letters in any case (their codes with the lower-case bit set), as MONTHS reads them. */
+const MONTH_CODES = new Map<number, number>(Object.entries(MONTHS).map(([k, v]) => [((k.charCodeAt(0) | 32) << 16) | ((k.charCodeAt(1) | 32) << 8) | (k.charCodeAt(2) | 32), v]));
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function digits2(s: string, i: number): number {
+  return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+}
+
+/**
+ * The common BSD header `Mmm dd hh:mm:ss ` (or `Mmm d hh:mm:ss `, `Mmm  d …`) read without the BSD_TS pattern:
+ * its length, month, day and time, or undefined for anything else (a year, fractions, a colon after the time, a
+ * leading space …), which BSD_TS then reads. Where it answers, it answers as BSD_TS does.
+ */
+export function simpleBsd(s: string): { len: number; month: number | undefined; day: number; h: number; m: number; sec: number } | undefined {
+  const c0 = s.charCodeAt(0);
+  const c1 = s.charCodeAt(1);
+  const c2 = s.charCodeAt(2);
+  if (!isLetter(c0) || !isLetter(c1) || !isLetter(c2) || s.charCodeAt(3) !== 32) return undefined;
+  let i = 4;
+  if (s.charCodeAt(i) === 32) i++;
+  if (!isDigit(s.charCodeAt(i))) return undefined;
+  let day = s.charCodeAt(i) - 48;
+  i++;
+  if (isDigit(s.charCodeAt(i))) {
+    day = day * 10 + s.charCodeAt(i) - 48;
+    i++;
+  }
+  // " hh:mm:ss"
+  if (s.charCodeAt(i) !== 32 || !isDigit(s.charCodeAt(i + 1)) || !isDigit(s.charCodeAt(i + 2)) || s.charCodeAt(i + 3) !== 58) return undefined;
+  if (!isDigit(s.charCodeAt(i + 4)) || !isDigit(s.charCodeAt(i + 5)) || s.charCodeAt(i + 6) !== 58 || !isDigit(s.charCodeAt(i + 7)) || !isDigit(s.charCodeAt(i + 8))) return undefined;
+  const end = i + 9;
+  let len: number;
+  if (end === s.length) len = end;
+  else if (s.charCodeAt(end) === 32 && !isDigit(s.charCodeAt(end + 1))) len = end + 1;
+  else return undefined;
+  const month = MONTH_CODES.get(((c0 | 32) << 16) | ((c1 | 32) << 8) | (c2 | 32));
+  return { len, month, day, h: digits2(s, i + 1), m: digits2(s, i + 4), sec: digits2(s, i + 7) };
+}
+
+/** Whitespace as `\s` reads it, for ASCII; other characters above 127 make the caller use the pattern. */
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * TAG.exec(s) without the pattern, for ASCII text: `name[pid]: ` or `name: `; the length matched, the name and pid.
+ * Text with a character above 127 in the part read goes to TAG itself (`\s` knows more spaces than ASCII's).
+ */
+export function matchTag(s: string): { len: number; name: string; pid: string | undefined } | undefined {
+  let i = 0;
+  const max = Math.min(s.length, 64);
+  let c = 0;
+  for (; i < max; i++) {
+    c = s.charCodeAt(i);
+    if (c > 127) return patternTag(s);
+    if (c === 58 || c === 91 || c === 93 || isAsciiSpace(c)) break;
+  }
+  if (i === 0) return undefined;
+  let pid: string | undefined;
+  let j = i;
+  if (i < s.length && s.charCodeAt(i) === 91) {
+    // "[pid]": 1 to 32 characters that are neither ']' nor whitespace
+    let k = i + 1;
+    const kmax = Math.min(s.length, k + 32);
+    for (; k < kmax; k++) {
+      c = s.charCodeAt(k);
+      if (c > 127) return patternTag(s);
+      if (c === 93 || isAsciiSpace(c)) break;
+    }
+    if (k === i + 1 || k >= s.length || s.charCodeAt(k) !== 93) return undefined;
+    pid = s.slice(i + 1, k);
+    j = k + 1;
+  }
+  if (j >= s.length || s.charCodeAt(j) !== 58) return undefined;
+  let len = j + 1;
+  if (s.charCodeAt(len) === 32) len++;
+  return { len, name: s.slice(0, i), pid };
+}
+
+function patternTag(s: string): { len: number; name: string; pid: string | undefined } | undefined {
+  const m = TAG.exec(s);
+  return m ? { len: m[0].length, name: m[1] as string, pid: m[2] } : undefined;
 }
 
 function afterHostAndTag(rest: string, h: SyslogHeader): void {
@@ -60,22 +170,22 @@ function afterHostAndTag(rest: string, h: SyslogHeader): void {
     return;
   }
   // "host tag[pid]: msg" or "tag[pid]: msg" (no hostname)
-  const tagFirst = TAG.exec(rest);
+  const tagFirst = matchTag(rest);
   if (tagFirst) {
-    h.appname = tagFirst[1] as string;
-    if (tagFirst[2] !== undefined) h.procid = tagFirst[2];
-    h.message = rest.slice(tagFirst[0].length);
+    h.appname = tagFirst.name;
+    if (tagFirst.pid !== undefined) h.procid = tagFirst.pid;
+    h.message = rest.slice(tagFirst.len);
     return;
   }
   const sp = rest.indexOf(' ');
   if (sp > 0) {
     h.hostname = rest.slice(0, sp);
     const after = rest.slice(sp + 1);
-    const tag = TAG.exec(after);
+    const tag = matchTag(after);
     if (tag) {
-      h.appname = tag[1] as string;
-      if (tag[2] !== undefined) h.procid = tag[2];
-      h.message = after.slice(tag[0].length);
+      h.appname = tag.name;
+      if (tag.pid !== undefined) h.procid = tag.pid;
+      h.message = after.slice(tag.len);
     } else h.message = after;
   } else h.message = rest;
 }
@@ -109,6 +219,13 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
       h.message = (m[8] ?? '').replace(/^\uFEFF/, '');
       return h;
     }
+  }
+  const simple = simpleBsd(rest);
+  if (simple) {
+    if (simple.month === undefined) return undefined;
+    h.ts = resolveBsdTime(simple.month, simple.day, simple.h, simple.m, simple.sec, 0, now);
+    afterHostAndTag(rest.slice(simple.len), h);
+    return h;
   }
   const bsd = BSD_TS.exec(rest);
   if (bsd) {
