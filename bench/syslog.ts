@@ -1,0 +1,141 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { depsGate, LOGGEN, loggenSent, run, sngEnv, startVigil, type Vigil } from '../test/e2e/syslog-senders-support.js';
+
+/**
+ * BENCH_ONLY=syslog: a real `vigil serve` (child process, temp data dir, default store settings: sync full) fed by
+ * syslog-ng's `loggen`.
+ * - TCP: BENCH_SYSLOG_MESSAGES (default 1,000,000) as fast as loggen can send them (`--inet --stream`, RFC 5424 with
+ *   octet counting, or legacy lines with BENCH_SYSLOG_FORMAT=legacy), on BENCH_SYSLOG_CONNECTIONS connections
+ *   (default 1); messages/s received and stored, and whether anything was lost (stored = loggen's sent count).
+ * - UDP: 20k, 50k and 100k msgs/s (BENCH_SYSLOG_UDP_RATES) for BENCH_SYSLOG_UDP_SECONDS (default 10) each
+ *   (`--dgram --rate`); sent, received, stored, and what was lost where (kernel receive buffer, source queue).
+ * BENCH_SYSLOG_CPU_PROF=DIR runs the server under `node --cpu-prof` and leaves its profile in DIR.
+ */
+const SIZE = 300;
+const POLL_MS = 250;
+const LOGGEN_TIMEOUT_MS = 30 * 60_000;
+
+type Log = (s: string) => void;
+type Components = Record<string, Record<string, unknown> | undefined>;
+
+const num = (c: Components, id: string, key: string): number => Number(c[id]?.[key] ?? 0);
+const rate = (n: number, ms: number): number => Math.round(n / (ms / 1000));
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+function peakRssMiB(child: ChildProcess): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(child.pid)}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Sample {
+  t: number;
+  received: number;
+  stored: number;
+}
+
+/** Samples the source's message count and the store's event count (both from /api/v1/health) until stopped. */
+function watch(v: Vigil, id: string, key: string, base: { received: number; stored: number }): { samples: Sample[]; stop(): Promise<void> } {
+  const samples: Sample[] = [];
+  let done = false;
+  const poller = (async () => {
+    while (!done) {
+      const c = (await v.health()).components;
+      samples.push({ t: Date.now(), received: num(c, id, key) - base.received, stored: num(c, 'store', 'events') - base.stored });
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  })();
+  return {
+    samples,
+    stop: async () => {
+      done = true;
+      await poller;
+    },
+  };
+}
+
+async function tcpRun(v: Vigil, log: Log): Promise<void> {
+  const total = Number(process.env['BENCH_SYSLOG_MESSAGES'] ?? 1_000_000);
+  const conns = Number(process.env['BENCH_SYSLOG_CONNECTIONS'] ?? 1);
+  const legacy = process.env['BENCH_SYSLOG_FORMAT'] === 'legacy';
+  const perConn = Math.ceil(total / conns);
+  const port = await v.port('syslog_tcp');
+  const c0 = (await v.health()).components;
+  const base = { received: num(c0, 'syslog_tcp', 'messages'), stored: num(c0, 'store', 'events') };
+  const args = ['--inet', '--stream', ...(legacy ? [] : ['--syslog-proto']), '--size', String(SIZE), '--rate', '10000000', '--active-connections', String(conns), '--number', String(perConn), '127.0.0.1', String(port)];
+  log(`syslog tcp: loggen ${args.join(' ')}`);
+  const w = watch(v, 'syslog_tcp', 'messages', base);
+  const t0 = Date.now();
+  const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv() });
+  const sentMs = Date.now() - t0;
+  const sent = loggenSent(r);
+  const stored = (await v.settle(base.stored + sent, 120_000)) - base.stored;
+  await w.stop();
+  const samples = w.samples;
+  const c1 = (await v.health()).components;
+  const received = num(c1, 'syslog_tcp', 'messages') - base.received;
+  // when the store reached its final count (from the samples, or now)
+  const storedAt = samples.find((s) => s.stored >= stored)?.t ?? Date.now();
+  const receivedAt = samples.find((s) => s.received >= received)?.t ?? t0 + sentMs;
+  log(`syslog tcp: loggen sent ${fmt(sent)} ${legacy ? 'legacy' : 'RFC 5424'} messages of ${SIZE} bytes on ${conns} connection(s) in ${(sentMs / 1000).toFixed(1)} s (loggen: ${/average rate = ([\d.]+)/.exec(r.stderr)?.[1] ?? '?'} msg/s)`);
+  log(`syslog tcp: received ${fmt(received)} = ${fmt(rate(received, receivedAt - t0))} msg/s; stored ${fmt(stored)} = ${fmt(rate(stored, storedAt - t0))} msg/s (first message sent to last stored); lost ${fmt(sent - stored)}${sent === stored ? ' (none)' : ''}; backpressure pauses ${fmt(num(c1, 'syslog_tcp', 'backpressure_pauses'))}`);
+  // steady state: the middle of the run, between 10 % and 90 % stored
+  const a = samples.find((s) => s.stored >= stored * 0.1);
+  const b = samples.find((s) => s.stored >= stored * 0.9);
+  if (a && b && b.t > a.t) log(`syslog tcp: steady state (10 %..90 % stored): ${fmt(rate(b.stored - a.stored, b.t - a.t))} msg/s stored`);
+}
+
+async function udpRun(v: Vigil, ratePerSec: number, seconds: number, log: Log): Promise<void> {
+  const port = await v.port('syslog_udp');
+  const c0 = (await v.health()).components;
+  const key = (c: Components, k: string): number => num(c, 'syslog_udp', k);
+  const base = { stored: num(c0, 'store', 'events'), received: key(c0, 'received'), kernel: key(c0, 'kernel_drops'), queue: key(c0, 'dropped_queue_full') };
+  const args = ['--inet', '--dgram', '--size', String(SIZE), '--rate', String(ratePerSec), '--number', String(ratePerSec * seconds), '127.0.0.1', String(port)];
+  const t0 = Date.now();
+  const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv() });
+  const ms = Date.now() - t0;
+  const sent = loggenSent(r);
+  // the source reads the kernel's drop counter every 2 s
+  const stored = (await v.settle(base.stored + sent, 60_000, 3000)) - base.stored;
+  const c1 = (await v.health()).components;
+  const received = key(c1, 'received') - base.received;
+  const kernel = key(c1, 'kernel_drops') - base.kernel;
+  const queue = key(c1, 'dropped_queue_full') - base.queue;
+  const lost = sent - stored;
+  log(
+    `syslog udp ${fmt(ratePerSec)}/s: sent ${fmt(sent)} in ${(ms / 1000).toFixed(1)} s (${fmt(rate(sent, ms))} msg/s); received ${fmt(received)}; stored ${fmt(stored)}; lost ${fmt(lost)} (${((lost / Math.max(sent, 1)) * 100).toFixed(2)} %): kernel buffer ${fmt(kernel)}, source queue ${fmt(queue)}, unaccounted ${fmt(lost - kernel - queue)}`,
+  );
+}
+
+export async function benchSyslog(log: Log): Promise<void> {
+  const gate = depsGate(['syslog-ng']);
+  if (gate.skip !== undefined || gate.error !== undefined) {
+    log(`syslog: skipped, loggen is not available (${gate.skip ?? gate.error ?? ''})`);
+    return;
+  }
+  const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'vigil-bench-syslog-'));
+  const children = new Set<ChildProcess>();
+  const prof = process.env['BENCH_SYSLOG_CPU_PROF'];
+  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const v = await startVigil(dir, { syslog: { port: 0 } }, `bench-${randomBytes(12).toString('hex')}`, children, nodeArgs);
+  try {
+    log(`syslog: vigil serve on ${dir} (store.sync full, defaults otherwise); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    await tcpRun(v, log);
+    const rates = (process.env['BENCH_SYSLOG_UDP_RATES'] ?? '20000,50000,100000').split(',').map(Number);
+    const seconds = Number(process.env['BENCH_SYSLOG_UDP_SECONDS'] ?? 10);
+    for (const r of rates) await udpRun(v, r, seconds, log);
+    const rss = peakRssMiB(v.child);
+    if (rss !== undefined) log(`syslog: server peak RSS ${fmt(rss)} MiB`);
+  } finally {
+    const exit = await v.stop();
+    if (exit.code !== 0) log(`syslog: vigil serve exited with ${String(exit.code ?? exit.signal)}: ${v.stderr().slice(-2000)}`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
