@@ -1,0 +1,384 @@
+import { isObject, type EcsEvent } from '../../schema/event.js';
+import type { EventMatcher, RuleMatch, RuleMeta, RuleProblem } from '../types.js';
+import { patternMatcher } from './condition.js';
+import { RENAME_4688, RENAME_DEFENDER, type EventView, type Getter } from './fields.js';
+import { eventKeys, eventSources, logsourceKey } from './logsource.js';
+import type { ConditionNode, Detection, LogSource, SigmaFilter, SigmaRule } from './model.js';
+import { ModifierError } from './modifiers.js';
+import { compileItem, lowerValues, type CompiledItem, type Need, type Pred } from './predicates.js';
+import { LiteralAutomaton } from './prefilter.js';
+
+/*
+ * compileRules: every rule compiled once into closures, routed by logsource, gated by the literal prefilter.
+ * Per event: route → scan the fields the routed rules need through one Aho-Corasick automaton per field (and an
+ * exact-value index) → evaluate only rules whose necessary literals were seen → explain the matches.
+ */
+
+export interface CompileOptions {
+  filters?: readonly SigmaFilter[];
+  /** values of `%name%` placeholders for the `expand` modifier */
+  placeholders?: Record<string, readonly string[]>;
+  /** a rule whose evaluation of one event takes longer than this is disabled (default 50 ms) */
+  ruleBudgetMs?: number;
+  /** clock for the budget (tests) */
+  now?: () => number;
+}
+
+export interface MatcherStats {
+  events: number;
+  /** rule evaluations run (after routing and prefilter) */
+  evaluated: number;
+  /** rules routed to an event but skipped by the prefilter */
+  prefiltered: number;
+  matches: number;
+  /** rules disabled at run time (threw or overran the budget) */
+  disabled: number;
+}
+
+export interface SigmaMatcher extends EventMatcher {
+  /** compile problems (rules left out) and run-time problems (rules disabled) */
+  readonly problems: RuleProblem[];
+  readonly stats: MatcherStats;
+}
+
+/** A need as prefilter ids: literal ids found by the automaton, exact ids by the value index. */
+interface Req {
+  ids: Int32Array;
+}
+
+interface CRule {
+  meta: RuleMeta;
+  test: Pred;
+  req: Req | undefined;
+  searches: Array<{ name: string; test: Pred; text: string }>;
+  disabled: boolean;
+  keys: string[];
+}
+
+interface FieldScan {
+  key: string;
+  get: Getter | undefined;
+  auto: LiteralAutomaton | undefined;
+  exact: Map<string, number[]> | undefined;
+}
+
+interface Bucket {
+  rules: CRule[];
+  scans: FieldScan[];
+}
+
+class Registry {
+  readonly lits = new Map<string, Map<string, number>>();
+  readonly exact = new Map<string, Map<string, number[]>>();
+  readonly getters = new Map<string, Getter | undefined>();
+  next = 0;
+
+  reqOf(n: Need, get: Getter | undefined): number[] {
+    if (!this.getters.has(n.key)) this.getters.set(n.key, get);
+    const ids: number[] = [];
+    let lm = this.lits.get(n.key);
+    if (!lm) this.lits.set(n.key, (lm = new Map<string, number>()));
+    for (const l of n.lits) {
+      let id = lm.get(l);
+      if (id === undefined) lm.set(l, (id = this.next++));
+      ids.push(id);
+    }
+    let em = this.exact.get(n.key);
+    if (!em) this.exact.set(n.key, (em = new Map<string, number[]>()));
+    for (const x of n.exact) {
+      const id = this.next++;
+      const list = em.get(x);
+      if (list) list.push(id);
+      else em.set(x, [id]);
+      ids.push(id);
+    }
+    return ids;
+  }
+}
+
+/** Necessary ids of a condition: undefined = no literal requirement. AND picks one operand, OR needs all. */
+function condNeed(n: ConditionNode, searchNeed: (name: string) => number[] | undefined, names: readonly string[]): number[] | undefined {
+  const pickAnd = (xs: Array<number[] | undefined>): number[] | undefined => {
+    let best: number[] | undefined;
+    for (const x of xs) if (x && (!best || x.length < best.length)) best = x;
+    return best;
+  };
+  const unionOr = (xs: Array<number[] | undefined>): number[] | undefined => (xs.some((x) => x === undefined) ? undefined : xs.flatMap((x) => x ?? []));
+  switch (n.kind) {
+    case 'ref':
+      return searchNeed(n.name);
+    case 'not':
+      return undefined;
+    case 'and':
+      return pickAnd(n.operands.map((o) => condNeed(o, searchNeed, names)));
+    case 'or':
+      return unionOr(n.operands.map((o) => condNeed(o, searchNeed, names)));
+    case 'of': {
+      const m = patternMatcher(n.pattern);
+      const xs = names.filter(m).map((s) => searchNeed(s));
+      return n.quantifier === 'all' ? pickAnd(xs) : unionOr(xs);
+    }
+  }
+}
+
+function condPred(n: ConditionNode, search: (name: string) => Pred, names: readonly string[]): Pred {
+  switch (n.kind) {
+    case 'ref':
+      return search(n.name);
+    case 'not': {
+      const p = condPred(n.operand, search, names);
+      return (v) => !p(v);
+    }
+    case 'and': {
+      const ps = n.operands.map((o) => condPred(o, search, names));
+      return (v) => ps.every((p) => p(v));
+    }
+    case 'or': {
+      const ps = n.operands.map((o) => condPred(o, search, names));
+      return (v) => ps.some((p) => p(v));
+    }
+    case 'of': {
+      const ps = names.filter(patternMatcher(n.pattern)).map((s) => search(s));
+      return n.quantifier === 'all' ? (v) => ps.every((p) => p(v)) : (v) => ps.some((p) => p(v));
+    }
+  }
+}
+
+interface CompiledDetection {
+  test: Pred;
+  need: number[] | undefined;
+  searches: Array<{ name: string; test: Pred; text: string }>;
+  keys: string[];
+}
+
+type Gate = (ids: readonly number[], test: Pred) => Pred;
+
+function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholders: Record<string, readonly string[]>, gate: Gate): CompiledDetection {
+  const names = [...d.searches.keys()];
+  const preds = new Map<string, Pred>();
+  const needs = new Map<string, number[] | undefined>();
+  const searches: CompiledDetection['searches'] = [];
+  const keys = new Set<string>();
+  for (const [name, s] of d.searches) {
+    const groups: Array<{ items: CompiledItem[]; need: number[] | undefined }> = [];
+    for (const g of s.groups) {
+      const items = g.map((it) => compileItem(it, ls, placeholders)).sort((a, b) => a.cost - b.cost);
+      let best: number[] | undefined;
+      for (const it of items) {
+        if (!it.need) continue;
+        keys.add(it.need.key);
+        const ids = reg.reqOf(it.need, it.get);
+        // an item's own need gates it: its patterns are not run when none of its literals was seen
+        if (it.cost > 0) it.test = gate(ids, it.test);
+        if (!best || ids.length < best.length) best = ids;
+      }
+      groups.push({ items, need: best });
+    }
+    const groupPreds: Pred[] = groups.map(({ items }) => {
+      const tests = items.map((i) => i.test);
+      if (tests.length === 1 && tests[0]) return tests[0];
+      return (v) => {
+        for (const t of tests) if (!t(v)) return false;
+        return true;
+      };
+    });
+    const pred: Pred = groupPreds.length === 1 && groupPreds[0] ? groupPreds[0] : (v) => groupPreds.some((p) => p(v));
+    preds.set(name, pred);
+    needs.set(name, groups.some((g) => g.need === undefined) ? undefined : groups.flatMap((g) => g.need ?? []));
+    searches.push({ name, test: pred, text: s.groups.map((g) => g.map((it) => `${it.field ?? ''}${it.modifiers.map((m) => `|${m}`).join('')}`).join(', ')).join(' | ') });
+  }
+  const test = condPred(d.condition, (n) => preds.get(n) ?? (() => false), names);
+  const need = condNeed(d.condition, (n) => needs.get(n), names);
+  return { test, need, searches, keys: [...keys] };
+}
+
+/** The view of one event: Windows data and renames worked out once. */
+function viewOf(e: EcsEvent): EventView {
+  const w = e['winlog'];
+  let ed: Record<string, unknown> | undefined;
+  let ud: Record<string, unknown> | undefined;
+  let rename: Readonly<Record<string, string>> | undefined;
+  if (isObject(w)) {
+    ed = isObject(w['event_data']) ? w['event_data'] : undefined;
+    ud = isObject(w['user_data']) ? w['user_data'] : undefined;
+    const id = w['event_id'];
+    const ch = w['channel'];
+    if ((id === 4688 || id === '4688') && ch === 'Security') rename = RENAME_4688;
+    else if (typeof ch === 'string' && ch.endsWith('Windows Defender/Operational')) rename = RENAME_DEFENDER;
+  }
+  return { e, ed, ud, rename, lower: new Map(), text: new Map() };
+}
+
+export function compileRules(rules: readonly SigmaRule[], options: CompileOptions = {}): SigmaMatcher {
+  const problems: RuleProblem[] = [];
+  const reg = new Registry();
+  const placeholders = options.placeholders ?? {};
+  const budget = options.ruleBudgetMs ?? 50;
+  const now = options.now ?? (() => performance.now());
+  const byRule = new Map<string, SigmaFilter[]>();
+  for (const f of options.filters ?? []) for (const r of f.rules) byRule.set(r, [...(byRule.get(r) ?? []), f]);
+  // prefilter stamps: stamp[id] === epoch when requirement id was seen in the current event
+  let stamp = new Uint32Array(1);
+  let epoch = 0;
+  const gate: Gate = (ids, test) => {
+    const a = Int32Array.from(ids);
+    return (v) => {
+      for (const id of a) if (stamp[id] === epoch) return test(v);
+      return false;
+    };
+  };
+  const compiled: Array<{ r: CRule; key: string }> = [];
+  for (const rule of rules) {
+    try {
+      const d = compileDetection(rule.detection, rule.logsource, reg, placeholders, gate);
+      let test = d.test;
+      const filters = [...(byRule.get(rule.meta.id) ?? []), ...(rule.meta.name !== undefined ? (byRule.get(rule.meta.name) ?? []) : [])];
+      for (const f of filters) {
+        const fd = compileDetection(f.detection, rule.logsource, reg, placeholders, gate);
+        const prev = test;
+        test = (v) => prev(v) && !fd.test(v);
+        d.keys.push(...fd.keys);
+      }
+      const req = d.need ? { ids: Int32Array.from(new Set(d.need)) } : undefined;
+      compiled.push({ r: { meta: rule.meta, test, req, searches: d.searches, disabled: false, keys: d.keys }, key: logsourceKey(rule.logsource) });
+    } catch (e) {
+      const code = e instanceof ModifierError ? e.code : 'SIGMA_COMPILE';
+      problems.push({ code, message: e instanceof Error ? e.message : String(e), location: rule.meta.location, ruleId: rule.meta.id });
+    }
+  }
+  // automata and exact indexes per field key
+  const scans = new Map<string, FieldScan>();
+  const allKeys = new Set<string>([...reg.lits.keys(), ...reg.exact.keys()]);
+  for (const key of allKeys) {
+    const lm = reg.lits.get(key);
+    const em = reg.exact.get(key);
+    const auto = lm && lm.size > 0 ? new LiteralAutomaton([...lm.keys()], [...lm.values()]) : undefined;
+    scans.set(key, { key, get: undefined, auto, exact: em && em.size > 0 ? em : undefined });
+  }
+  // getters: any item's getter for the key reads the same values; take them from the compiled items' keys
+  const buckets = new Map<string, Bucket>();
+  for (const { r, key } of compiled) {
+    let b = buckets.get(key);
+    if (!b) buckets.set(key, (b = { rules: [], scans: [] }));
+    b.rules.push(r);
+  }
+  for (const b of buckets.values()) {
+    const ks = new Set<string>();
+    for (const r of b.rules) for (const k of r.keys) ks.add(k);
+    b.scans = [...ks].map((k) => scans.get(k)).filter((s): s is FieldScan => s !== undefined);
+  }
+  for (const s of scans.values()) s.get = reg.getters.get(s.key);
+
+  stamp = new Uint32Array(Math.max(1, reg.next));
+  const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0 };
+  const routeCache = new Map<string, Bucket[]>();
+
+  const disable = (r: CRule, code: string, message: string): void => {
+    if (r.disabled) return;
+    r.disabled = true;
+    stats.disabled++;
+    problems.push({ code, message, location: r.meta.location, ruleId: r.meta.id });
+  };
+
+  const explain = (r: CRule, v: EventView): string[] => {
+    const out: string[] = [];
+    for (const s of r.searches) {
+      try {
+        if (s.test(v)) out.push(`${s.name}: ${s.text}`);
+      } catch {
+        // explanation only
+      }
+    }
+    return out;
+  };
+
+  const match = (event: EcsEvent): RuleMatch[] => {
+    stats.events++;
+    const src = eventSources(event);
+    const routeKey = `${src.product ?? ''}\u0000${src.categories.join(',')}\u0000${src.services.join(',')}`;
+    let routed = routeCache.get(routeKey);
+    if (!routed) {
+      routed = eventKeys(src).flatMap((k) => {
+        const b = buckets.get(k);
+        return b ? [b] : [];
+      });
+      if (routeCache.size < 10_000) routeCache.set(routeKey, routed);
+    }
+    if (routed.length === 0) return [];
+    const v = viewOf(event);
+    epoch = (epoch + 1) >>> 0;
+    if (epoch === 0) {
+      stamp.fill(0);
+      epoch = 1;
+    }
+    const scanned = routed.length > 1 ? new Set<string>() : undefined;
+    for (const b of routed) {
+      for (const s of b.scans) {
+        if (scanned) {
+          if (scanned.has(s.key)) continue;
+          scanned.add(s.key);
+        }
+        const vals = lowerValues(v, s.key, s.get);
+        for (const t of vals) {
+          s.auto?.scan(t, stamp, epoch);
+          const ids = s.exact?.get(t);
+          if (ids) for (const id of ids) stamp[id] = epoch;
+        }
+      }
+    }
+    const out: RuleMatch[] = [];
+    const t0 = now();
+    for (const b of routed) {
+      for (const r of b.rules) {
+        if (r.disabled) continue;
+        if (r.req) {
+          let seen = false;
+          for (const id of r.req.ids) {
+            if (stamp[id] === epoch) {
+              seen = true;
+              break;
+            }
+          }
+          if (!seen) {
+            stats.prefiltered++;
+            continue;
+          }
+        }
+        stats.evaluated++;
+        let hit: boolean;
+        try {
+          hit = r.test(v);
+        } catch (e) {
+          disable(r, 'SIGMA_RULE_THREW', `rule disabled: it threw ${e instanceof Error ? e.message : String(e)}`);
+          continue;
+        }
+        if (hit) {
+          stats.matches++;
+          out.push({ rule: r.meta, explanation: explain(r, v) });
+        }
+      }
+    }
+    if (now() - t0 > budget) findSlow(routed, v);
+    return out;
+  };
+
+  /** An event took longer than the budget: time each routed rule on it once and disable those over budget. */
+  const findSlow = (routed: readonly Bucket[], v: EventView): void => {
+    for (const b of routed) {
+      for (const r of b.rules) {
+        if (r.disabled) continue;
+        const t = now();
+        try {
+          r.test(v);
+        } catch {
+          // reported on the normal path
+        }
+        const took = now() - t;
+        if (took > budget) disable(r, 'SIGMA_RULE_BUDGET', `rule disabled: one event took ${took.toFixed(1)} ms (budget ${budget} ms)`);
+      }
+    }
+  };
+
+  return { match, rules: compiled.map((c) => c.r.meta), problems, stats };
+}
+

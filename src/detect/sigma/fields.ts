@@ -1,0 +1,208 @@
+import { getPath, isObject, type EcsEvent } from '../../schema/event.js';
+import { F } from '../../schema/fields.js';
+import type { LogSource } from './model.js';
+
+/*
+ * Field mapping: Sigma taxonomy field names → where Vigil's events keep them. A rule's fields are resolved once, at
+ * compile time, into getters; the getter reads an EventView (the event plus what is worked out once per event).
+ *
+ * Windows: System fields (EventID, Channel, Provider_Name, Computer, Security_UserID) → winlog.* / event.code /
+ * host.name; everything else → winlog.event_data.<Name>, then winlog.user_data.<Name>. Events whose Sigma taxonomy
+ * differs from their own names get renames (Security 4688 for process_creation: Image → NewProcessName …; Defender
+ * antivirus events: Signature → ThreatName, Filename → Path).
+ * Other products: the taxonomy names of web, proxy, firewall, DNS and network rules → ECS fields; cloud and Zeek rules
+ * → the original document kept by the parser (aws.cloudtrail.*, zeek.<log>.*); otherwise the name as an event path.
+ */
+
+type Obj = Record<string, unknown>;
+
+/** One event as the matcher reads it; built once per event. */
+export interface EventView {
+  e: EcsEvent;
+  /** Windows event data / user data, when a Windows event */
+  ed: Obj | undefined;
+  ud: Obj | undefined;
+  /** Sigma name → event data name for this event kind (4688, Defender) */
+  rename: Readonly<Record<string, string>> | undefined;
+  /** lower-cased text values per field key, filled on first use */
+  lower: Map<string, readonly string[]>;
+  /** text values per field key (case kept), filled on first use */
+  text: Map<string, readonly string[]>;
+}
+
+export type Getter = (v: EventView) => unknown;
+
+const WINDOWS_SYSTEM: Readonly<Record<string, string>> = {
+  EventID: 'event.code',
+  Channel: 'winlog.channel',
+  Provider_Name: 'winlog.provider_name',
+  Computer: F.hostName,
+  Security_UserID: 'winlog.user.identifier',
+  EventRecordID: 'winlog.record_id',
+  Level: 'log.level',
+  Task: 'winlog.task',
+  Opcode: 'winlog.opcode',
+  Keywords: 'winlog.keywords',
+  Execution_ProcessID: 'winlog.process.pid',
+  Execution_ThreadID: 'winlog.process.thread.id',
+};
+
+/** Security 4688 (process creation) in Sigma's process_creation names (SigmaHQ config thor.yml and pySigma windows). */
+export const RENAME_4688: Readonly<Record<string, string>> = {
+  Image: 'NewProcessName',
+  ParentImage: 'ParentProcessName',
+  ProcessId: 'NewProcessId',
+  ParentProcessId: 'ProcessId',
+  LogonId: 'SubjectLogonId',
+};
+
+/** Defender antivirus events (SigmaHQ thor.yml windows-defender-antivirus-mapping). */
+export const RENAME_DEFENDER: Readonly<Record<string, string>> = { Signature: 'ThreatName', Filename: 'Path' };
+
+/** Web server, proxy, firewall and network taxonomy names → ECS fields. */
+export const ECS_FIELDS: Readonly<Record<string, string>> = {
+  'c-ip': F.sourceIp,
+  'cs-ip': F.sourceIp,
+  'clientip': F.sourceIp,
+  'cs-uri': F.urlOriginal,
+  'c-uri': F.urlOriginal,
+  'cs-uri-query': F.urlQuery,
+  'c-uri-query': F.urlQuery,
+  'cs-uri-stem': F.urlPath,
+  'c-uri-stem': F.urlPath,
+  'c-uri-extension': 'url.extension',
+  'cs-method': F.httpRequestMethod,
+  'sc-status': F.httpResponseStatusCode,
+  'cs-user-agent': F.userAgentOriginal,
+  'c-useragent': F.userAgentOriginal,
+  'cs-referer': F.httpRequestReferrer,
+  'cs-referrer': F.httpRequestReferrer,
+  'cs-host': F.urlDomain,
+  'cs-username': F.userName,
+  'cs-cookie': 'http.request.cookie',
+  'cs-version': F.httpVersion,
+  'sc-bytes': F.httpResponseBodyBytes,
+  'r-dns': 'destination.domain',
+  'src_ip': F.sourceIp,
+  'dst_ip': F.destinationIp,
+  'src_port': F.sourcePort,
+  'dst_port': F.destinationPort,
+  'SourceIp': F.sourceIp,
+  'SourcePort': F.sourcePort,
+  'DestinationIp': F.destinationIp,
+  'DestinationPort': F.destinationPort,
+  'DestinationHostname': 'destination.domain',
+  'SourceHostname': F.sourceDomain,
+  'Protocol': F.networkTransport,
+  'User': F.userName,
+  'user': F.userName,
+  'username': F.userName,
+  'Hostname': F.hostName,
+  'hostname': F.hostName,
+  'query': 'dns.question.name',
+  'QueryName': 'dns.question.name',
+  'answer': 'dns.answers.data',
+  'record_type': 'dns.question.type',
+  'Image': 'process.executable',
+  'CommandLine': 'process.command_line',
+  'ParentImage': 'process.parent.executable',
+  'ParentCommandLine': 'process.parent.command_line',
+  'CurrentDirectory': 'process.working_directory',
+  'ProcessId': F.processPid,
+  'TargetFilename': F.filePath,
+};
+
+const has = (o: Obj | undefined, k: string): boolean => o !== undefined && Object.hasOwn(o, k);
+
+function windowsGetter(field: string): Getter {
+  const sys = Object.hasOwn(WINDOWS_SYSTEM, field) ? WINDOWS_SYSTEM[field] : undefined;
+  if (sys !== undefined) {
+    const parts = sys.split('.');
+    return (v) => getParts(v.e, parts);
+  }
+  return (v) => {
+    const ed = v.ed;
+    if (ed !== undefined) {
+      const r = v.rename !== undefined && Object.hasOwn(v.rename, field) ? v.rename[field] : undefined;
+      if (r !== undefined && has(ed, r)) return ed[r];
+      if (has(ed, field)) return ed[field];
+    }
+    const ud = v.ud;
+    if (ud !== undefined && has(ud, field)) return ud[field];
+    return undefined;
+  };
+}
+
+function getParts(e: unknown, parts: readonly string[]): unknown {
+  let cur = e;
+  for (const p of parts) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+/** Reads a dotted path, trying nested objects first, then a flat dotted key at each level. */
+function pathGetter(path: string): Getter {
+  const parts = path.split('.');
+  if (parts.length === 1) return (v) => v.e[path];
+  return (v) => {
+    const nested = getParts(v.e, parts);
+    return nested !== undefined ? nested : getPath(v.e, path);
+  };
+}
+
+/** The getter for a Sigma field in a rule of this logsource. */
+export function fieldGetter(field: string, ls: LogSource): Getter {
+  if (ls.product === 'windows') return windowsGetter(field);
+  if (ls.product === 'aws' && ls.service === 'cloudtrail') return pathGetter(`aws.cloudtrail.${field}`);
+  if (ls.product === 'zeek' && ls.service !== undefined) {
+    const own = pathGetter(`zeek.${ls.service}.${field}`);
+    return own;
+  }
+  const ecs = Object.hasOwn(ECS_FIELDS, field) ? ECS_FIELDS[field] : undefined;
+  if (ecs !== undefined) {
+    const g = pathGetter(ecs);
+    const raw = pathGetter(field);
+    return (v) => g(v) ?? raw(v);
+  }
+  return pathGetter(field);
+}
+
+/** A field key: getters of equal keys read the same values (for the per-event caches and the prefilter). */
+export function fieldKey(field: string, ls: LogSource): string {
+  if (ls.product === 'windows') return `win:${field}`;
+  if (ls.product === 'aws' && ls.service === 'cloudtrail') return `aws:${field}`;
+  if (ls.product === 'zeek' && ls.service !== undefined) return `zeek:${ls.service}:${field}`;
+  return `ecs:${field}`;
+}
+
+/** Texts a keyword (field-less) search looks at: message, event.original, and Windows event/user data values. */
+export function keywordTexts(v: EventView): unknown[] {
+  const out: unknown[] = [];
+  const m = v.e[F.message];
+  if (m !== undefined) out.push(m);
+  const ev = v.e['event'];
+  if (isObject(ev) && ev['original'] !== undefined && ev['original'] !== m) out.push(ev['original']);
+  if (v.ed) for (const x of Object.values(v.ed)) out.push(x);
+  if (v.ud) for (const x of Object.values(v.ud)) out.push(x);
+  return out;
+}
+
+export const KEYWORD_KEY = '#keywords';
+
+/** The text values of a field value: scalars as text, arrays flattened one level; null/objects give none. */
+export function texts(val: unknown): string[] {
+  if (val === undefined || val === null) return [];
+  if (typeof val === 'string') return [val];
+  if (typeof val === 'number' || typeof val === 'boolean' || typeof val === 'bigint') return [String(val)];
+  if (Array.isArray(val)) {
+    const out: string[] = [];
+    for (const x of val) {
+      if (typeof x === 'string') out.push(x);
+      else if (typeof x === 'number' || typeof x === 'boolean') out.push(String(x));
+    }
+    return out;
+  }
+  return [];
+}
