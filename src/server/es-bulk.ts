@@ -178,7 +178,9 @@ function fillMissing(target: Record<string, unknown>, src: Record<string, unknow
 export function parseShippedLine(doc: EcsEvent, parser: Parser, base: Omit<RawRecord, 'message'>): boolean {
   const message = doc[F.message];
   if (typeof message !== 'string' || message.length === 0 || getPath(doc, F.eventOriginal) !== undefined) return false;
-  const parsed = parser.parse({ ...base, message });
+  // a line read from a CRLF file keeps its CR in some shippers (rsyslog's imfile): it is not part of the line
+  const line = message.endsWith('\r\n') ? message.slice(0, -2) : message.endsWith('\r') || message.endsWith('\n') ? message.slice(0, -1) : message;
+  const parsed = parser.parse({ ...base, message: line });
   if (isParseFailure(parsed)) return false;
   for (const field of PARSER_WINS) {
     const v = getPath(parsed, field);
