@@ -181,7 +181,7 @@ describe('Elasticsearch _bulk and Splunk HEC with real clients', () => {
 
   test('shipper set-up probes: templates and ILM policies are acknowledged, lookups answer 404', async () => {
     const h = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
-    for (const path of ['/_index_template/filebeat-8.19.0', '/_ilm/policy/filebeat', '/_ingest/pipeline/p1', '/_template/logstash']) {
+    for (const path of ['/_index_template/filebeat-8.19.0', '/_ilm/policy/filebeat', '/_ingest/pipeline/p1', '/_template/logstash', '/_alias/logstash']) {
       const got = await fetch(`${app.url}${path}`, { headers: h });
       assert.equal(got.status, 404, path);
       const head = await fetch(`${app.url}${path}`, { method: 'HEAD', headers: h });
@@ -190,6 +190,9 @@ describe('Elasticsearch _bulk and Splunk HEC with real clients', () => {
       assert.equal(put.status, 200, path);
       assert.deepEqual(await put.json(), { acknowledged: true });
     }
+    const created = await fetch(`${app.url}/%3Clogstash-%7Bnow%2Fd%7D-000001%3E`, { method: 'PUT', headers: h, body: '{"aliases":{}}' });
+    assert.equal(created.status, 200);
+    assert.equal(((await created.json()) as { acknowledged: boolean }).acknowledged, true);
     const root = await fetch(`${app.url}/`, { method: 'HEAD', headers: h });
     assert.equal(root.status, 200);
   });

@@ -19,7 +19,7 @@ import { RETRY_AFTER_S, saturated } from '../saturation.js';
 export const ES_VERSION = '8.19.0';
 const PRODUCT_HEADER = 'x-elastic-product';
 const OWN_AUTH = { ownAuth: true };
-const SETUP_PREFIXES = ['/_index_template', '/_template', '/_component_template', '/_ilm/policy', '/_ingest/pipeline', '/_data_stream'];
+const SETUP_PREFIXES = ['/_index_template', '/_template', '/_component_template', '/_ilm/policy', '/_ingest/pipeline', '/_data_stream', '/_alias'];
 
 export function esErrorBody(status: number, type: string, reason: string, code: string): Record<string, unknown> {
   // both shapes: Elasticsearch's (type, reason, root_cause) for its clients, Vigil's (code, message) for the rest
@@ -225,6 +225,8 @@ export function registerBulk(app: FastifyInstance, deps: AppDeps): void {
       scope.put(url, { config: OWN_AUTH }, ack);
       scope.post(url, { config: OWN_AUTH }, ack);
     }
+    // creating an index (a rollover alias's first index, say) is acknowledged: events go to the one store
+    scope.put('/:index', { config: OWN_AUTH }, (req) => ({ acknowledged: true, shards_acknowledged: true, index: (req.params as { index: string }).index.slice(0, 255) }));
     for (const url of ['/_bulk', '/api/v1/_bulk', '/:index/_bulk', '/api/v1/:index/_bulk']) {
       scope.post(url, { config: OWN_AUTH }, bulk);
       scope.put(url, { config: OWN_AUTH }, bulk);
