@@ -144,7 +144,7 @@ const DATA_STREAM = /^(logs|metrics|traces|synthetics|profiling)-([^-]{1,100})-(
 
 /** Keeps where a client meant a document to go: the index (labels.index), the ingest pipeline, the data stream. */
 export function annotate(doc: EcsEvent, index: string, pipeline: string | undefined): void {
-  setPath(doc, LABELS_INDEX, index);
+  setPath(doc, LABELS_INDEX, index.slice(0, 255));
   if (pipeline !== undefined) setPath(doc, LABELS_PIPELINE, pipeline.slice(0, 256));
   const m = DATA_STREAM.exec(index);
   if (m && getPath(doc, DS_TYPE) === undefined && doc[DS_TYPE] === undefined) {

@@ -54,6 +54,9 @@ test('time: seconds with a fraction, as a number or a numeric string', () => {
   assert.deepEqual(metaOf({ time: '1764151200.5' }), { time: 1764151200500 });
   assert.equal(metaOf({ time: -1 }), HEC.invalidDataFormat);
   assert.equal(metaOf({ time: '1e9' }), HEC.invalidDataFormat);
+  assert.equal(metaOf({ time: 1e300 }), HEC.invalidDataFormat);
+  assert.equal(metaOf({ time: 1e12 }), HEC.invalidDataFormat);
+  assert.deepEqual(metaOf({ time: '999999999999' }), { time: 999999999999000 });
 });
 
 test('other JSON values as events are kept as text', () => {

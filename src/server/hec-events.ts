@@ -89,7 +89,8 @@ function str(v: unknown): string | undefined {
 function timeOf(v: unknown): number | undefined | 'bad' {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,12}(\.\d{1,9})?$/.test(v) ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < 0) return 'bad';
+  // beyond year ~33000 a Date cannot be formatted: such a time is not a time
+  if (!Number.isFinite(n) || n < 0 || n >= 1e12) return 'bad';
   return Math.round(n * 1000);
 }
 
