@@ -15,11 +15,21 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** The last instant written and its text: consecutive lines often share their time. */
+let lastIso = { ms: NaN, iso: '' };
+
 /**
  * `new Date(ms).toISOString()`, faster: the lines of a log mostly fall on one day, so the date text is kept and only
  * the time of day is formatted.
  */
 function isoText(ms: number): string {
+  if (ms === lastIso.ms) return lastIso.iso;
+  const iso = isoTextOf(ms);
+  lastIso = { ms, iso };
+  return iso;
+}
+
+function isoTextOf(ms: number): string {
   if (ms >= day.from && ms < day.to && Number.isInteger(ms)) {
     let t = ms - day.from;
     const milli = t % 1000;

@@ -121,6 +121,14 @@ const TIMEOUT = /^Timeout before authentication for (?:connection from )?(\S{1,2
 const REFUSED_CONNECT = /^refused connect from \S{0,255} \((\S{1,255})\)/;
 const ROOT_REFUSED = /^ROOT LOGIN REFUSED FROM (\S{1,255}?)(?: port (\d{1,5}))?(?: \[preauth\])?$/;
 
+/**
+ * The first characters of every message sshdFields reads (after the local prefix and the error:/fatal: level): "message
+ * repeated", Failed, Accepted, Invalid/Illegal user, input_userauth_request, PAM, maximum, Disconnect…, Did not,
+ * User, ROOT, refused, Received, Read, Connection, Bad, Unable, banner, ssh_dispatch_run_fatal, Timeout, reverse,
+ * Address, SSH:, Write, kex_exchange_identification, no matching.
+ */
+const FIRST_CHARS = new Set([...'mFAIiPDURrCBbsTSWkn'].map((c) => c.charCodeAt(0)));
+
 /** Messages that report a failure without naming the peer: it comes from the connection's earlier lines. */
 const PEERLESS_FAILURES: readonly [string, string, string[]][] = [
   ['Read from socket failed: Connection reset by peer', 'ssh_connection_reset', NET],
@@ -175,6 +183,8 @@ export function sshdFields(message: string, event: EcsEvent = {}, depth = 0): Fi
     level = m.slice(0, 5);
     m = m.slice(7);
   }
+  // every message below starts with one of a few known words: others (PAM module lines …) are not sshd's own
+  if (!FIRST_CHARS.has(m.charCodeAt(0))) return undefined;
   const preauth = m.endsWith(PREAUTH);
   const body = preauth ? m.slice(0, -PREAUTH.length) : m;
 

@@ -165,7 +165,7 @@ let parsedMemo: { text: string; ms: number } | undefined;
  * parse the text back.
  */
 export function noteCanonicalTime(text: string, ms: number): void {
-  if (text.length === 24 && Number.isInteger(ms)) parsedMemo = { text, ms };
+  if (text.length === 24 && Number.isInteger(ms) && (parsedMemo === undefined || parsedMemo.text !== text)) parsedMemo = { text, ms };
 }
 
 export interface NormalizeOptions {
