@@ -78,8 +78,86 @@ export interface AllExpr {
 
 export type Expr = AndExpr | OrExpr | NotExpr | MatchExpr | RangeExpr | ExistsExpr | TextExpr | AllExpr;
 
-/** Pipe stages (stats, sort, head, …) are not part of the language yet; later versions extend this union. */
-export type Stage = never;
+/** A field or column name as written, with its position. */
+export interface Name {
+  name: string;
+  pos: Pos;
+}
+
+export type AggFunc = 'count' | 'dc' | 'sum' | 'avg' | 'min' | 'max' | 'values' | 'percentile';
+
+/**
+ * One aggregation: `count()`, `count(field)`, `dc(field)`, `percentile(field, 95)`, optionally `as name`.
+ * `percent` is set for `percentile` only (0–100).
+ */
+export interface Agg {
+  func: AggFunc;
+  field?: Name;
+  percent?: number;
+  as?: Name;
+  pos: Pos;
+}
+
+/** `stats AGG[, AGG…] [by FIELD[, FIELD…]]` */
+export interface StatsStage {
+  kind: 'stats';
+  pos: Pos;
+  aggs: Agg[];
+  by: Name[];
+}
+
+/** `timechart span=1h AGG [by FIELD]`: `span` as written (`1h`), `spanMs` its length. */
+export interface TimechartStage {
+  kind: 'timechart';
+  pos: Pos;
+  span: string;
+  spanMs: number;
+  agg: Agg;
+  by?: Name;
+}
+
+/** `top N FIELD` / `rare N FIELD`: counts by FIELD, most (least) frequent first, with a percent column. */
+export interface TopStage {
+  kind: 'top' | 'rare';
+  pos: Pos;
+  n: number;
+  field: Name;
+}
+
+/** `where FILTER` over the rows so far (or, before any aggregation, over events). */
+export interface WhereStage {
+  kind: 'where';
+  pos: Pos;
+  filter: Expr;
+}
+
+export interface SortKey {
+  field: Name;
+  desc: boolean;
+}
+
+/** `sort [-]FIELD[, …]` */
+export interface SortStage {
+  kind: 'sort';
+  pos: Pos;
+  keys: SortKey[];
+}
+
+/** `head N` */
+export interface HeadStage {
+  kind: 'head';
+  pos: Pos;
+  n: number;
+}
+
+/** `fields FIELD[, …]`: keep these columns, in this order. */
+export interface FieldsStage {
+  kind: 'fields';
+  pos: Pos;
+  fields: Name[];
+}
+
+export type Stage = StatsStage | TimechartStage | TopStage | WhereStage | SortStage | HeadStage | FieldsStage;
 
 export interface Query {
   filter: Expr;

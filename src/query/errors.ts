@@ -1,6 +1,7 @@
 import { VigilError } from '../core/errors.js';
 
-export type QueryErrorCode = 'VIGIL_ERR_QUERY_PARSE' | 'VIGIL_ERR_QUERY_UNSUPPORTED' | 'VIGIL_ERR_QUERY_INVALID';
+/** `…_BUDGET`: the query ran out of its time budget or row cap and was stopped. */
+export type QueryErrorCode = 'VIGIL_ERR_QUERY_PARSE' | 'VIGIL_ERR_QUERY_UNSUPPORTED' | 'VIGIL_ERR_QUERY_INVALID' | 'VIGIL_ERR_QUERY_BUDGET';
 
 /**
  * A query that cannot be parsed or compiled. `position` is a 0-based character offset into the query text;
@@ -25,4 +26,8 @@ export function parseError(detail: string, position: number, expected?: string):
 
 export function invalidError(detail: string, position: number): QueryError {
   return new QueryError('VIGIL_ERR_QUERY_INVALID', detail, position);
+}
+
+export function budgetError(detail: string): QueryError {
+  return new QueryError('VIGIL_ERR_QUERY_BUDGET', detail, 0);
 }

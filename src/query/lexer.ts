@@ -1,6 +1,6 @@
 import { parseError } from './errors.js';
 
-export type TokenKind = 'word' | 'string' | 'lparen' | 'rparen' | 'colon' | 'op' | 'pipe' | 'eof';
+export type TokenKind = 'word' | 'string' | 'lparen' | 'rparen' | 'colon' | 'op' | 'pipe' | 'comma' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -16,11 +16,15 @@ const SPACE = /\s/;
 /** Characters that end an unquoted word unless escaped with a backslash. */
 const DELIMITERS = new Set(['(', ')', ':', '"', '|', '<', '>']);
 
-/** Splits a query into tokens. Keywords (`and`, `or`, `not`) are words; the parser decides what they mean. */
+/**
+ * Splits a query into tokens. Keywords (`and`, `or`, `not`) are words; the parser decides what they mean. After the
+ * first `|` (in the pipe stages) a `,` is a token of its own; in the filter it is part of a word, as it always was.
+ */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let spaced = false;
+  let stages = false;
   const push = (kind: TokenKind, start: number, end: number, tokenText = text.slice(start, end)): void => {
     tokens.push({ kind, text: tokenText, start, end, spaced });
     spaced = false;
@@ -38,6 +42,9 @@ export function tokenize(text: string): Token[] {
       push('colon', i, ++i);
     } else if (c === '|') {
       push('pipe', i, ++i);
+      stages = true;
+    } else if (c === ',' && stages) {
+      push('comma', i, ++i);
     } else if (c === '<' || c === '>') {
       const end = text[i + 1] === '=' ? i + 2 : i + 1;
       push('op', i, end);
@@ -47,7 +54,7 @@ export function tokenize(text: string): Token[] {
       push('string', i, end, text.slice(i + 1, end - 1));
       i = end;
     } else {
-      const end = readWord(text, i);
+      const end = readWord(text, i, stages);
       push('word', i, end);
       i = end;
     }
@@ -66,14 +73,14 @@ function readString(text: string, start: number): number {
   throw parseError('unterminated quoted string', start, "'\"'");
 }
 
-function readWord(text: string, start: number): number {
+function readWord(text: string, start: number, stages: boolean): number {
   let i = start;
   while (i < text.length) {
     const c = text[i] as string;
     if (c === '\\') {
       if (i + 1 >= text.length) throw parseError("unexpected end of query after '\\'", i + 1, "a character after '\\'");
       i += 2;
-    } else if (SPACE.test(c) || DELIMITERS.has(c)) {
+    } else if (SPACE.test(c) || DELIMITERS.has(c) || (stages && c === ',')) {
       break;
     } else {
       i++;

@@ -98,7 +98,7 @@ const errors: [string, string, number, string | undefined][] = [
   ['a and', 'VIGIL_ERR_QUERY_PARSE', 5, "a field, value or '(' after 'and'"],
   ['a or or b', 'VIGIL_ERR_QUERY_PARSE', 5, "a field, value or '(' after 'or'"],
   ['not', 'VIGIL_ERR_QUERY_PARSE', 3, "a field, value or '(' after 'not'"],
-  ['a)', 'VIGIL_ERR_QUERY_PARSE', 1, "'and', 'or' or the end of the query"],
+  ['a)', 'VIGIL_ERR_QUERY_PARSE', 1, "'and', 'or', '|' or the end of the query"],
   ['"open', 'VIGIL_ERR_QUERY_PARSE', 0, "'\"'"],
   ['abc\\', 'VIGIL_ERR_QUERY_PARSE', 4, "a character after '\\'"],
   ['f > ', 'VIGIL_ERR_QUERY_PARSE', 4, "a value after '>'"],
@@ -106,8 +106,19 @@ const errors: [string, string, number, string | undefined][] = [
   ['f:(and)', 'VIGIL_ERR_QUERY_PARSE', 3, "a field value or '('"],
   ['we*rd:x', 'VIGIL_ERR_QUERY_PARSE', 0, "a field name of letters, digits, '_', '.', '@' or '-'"],
   ['f > web-*', 'VIGIL_ERR_QUERY_INVALID', 4, undefined],
-  ['a:b | stats count()', 'VIGIL_ERR_QUERY_UNSUPPORTED', 4, undefined],
-  ['| head 10', 'VIGIL_ERR_QUERY_UNSUPPORTED', 0, undefined],
+  ['a:b | stats', 'VIGIL_ERR_QUERY_PARSE', 11, 'an aggregation (count, dc, sum, avg, min, max, values, percentile)'],
+  ['a | stast count()', 'VIGIL_ERR_QUERY_PARSE', 4, 'a stage: stats, timechart, top, rare, where, sort, head, fields'],
+  ['a | stats cuont()', 'VIGIL_ERR_QUERY_PARSE', 10, 'an aggregation: count, dc, sum, avg, min, max, values, percentile'],
+  ['a | stats dc()', 'VIGIL_ERR_QUERY_PARSE', 14, 'a field: dc(field)'],
+  ['a | stats percentile(x)', 'VIGIL_ERR_QUERY_PARSE', 22, "',' and a percentile from 0 to 100"],
+  ['a | stats count() by', 'VIGIL_ERR_QUERY_PARSE', 20, 'a field to group by'],
+  ['a | timechart count()', 'VIGIL_ERR_QUERY_PARSE', 14, "'span=' and a length such as 5m, 1h or 1d"],
+  ['a | timechart span=2x count()', 'VIGIL_ERR_QUERY_PARSE', 19, 'a span such as 5m, 1h or 1d'],
+  ['a | head 0', 'VIGIL_ERR_QUERY_PARSE', 9, 'a positive whole number'],
+  ['a | head 10 x', 'VIGIL_ERR_QUERY_PARSE', 12, "'|' or the end of the query"],
+  ['a | where', 'VIGIL_ERR_QUERY_PARSE', 9, "a field, value or '('"],
+  ['a |', 'VIGIL_ERR_QUERY_PARSE', 3, "a stage after '|' (stats, timechart, top, rare, where, sort, head, fields)"],
+  ['a | sort', 'VIGIL_ERR_QUERY_PARSE', 8, "a field to sort by, '-' before it for descending"],
 ];
 
 for (const [query, code, position, expected] of errors) {
@@ -128,7 +139,8 @@ for (const [query, code, position, expected] of errors) {
 
 void test('error messages name what was expected', () => {
   assert.throws(() => parseQuery('user.name:'), { message: "unexpected end of query, expected a value after ':' at position 10" });
-  assert.throws(() => parseQuery('a:b | stats'), { message: 'pipe stages are not available yet at position 4' });
+  assert.throws(() => parseQuery('a | stast count()'), { message: "unknown stage 'stast' (did you mean 'stats'?) at position 4" });
+  assert.throws(() => parseQuery('a | stats cuont()'), { message: "unknown aggregation 'cuont' (did you mean 'count'?) at position 10" });
 });
 
 void test('bounds hostile input', () => {

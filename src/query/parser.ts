@@ -1,6 +1,7 @@
-import type { Expr, Pos, Query, RangeOp, Value } from './ast.js';
+import type { Expr, Pos, Query, RangeOp, Stage, Value } from './ast.js';
 import { QueryError, invalidError, parseError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { parseStage, type Cursor } from './stages.js';
 import { hasWildcard, isKeyword } from './value.js';
 
 export const MAX_QUERY_LENGTH = 10_000;
@@ -10,7 +11,7 @@ const FIELD_NAME = /^[A-Za-z0-9_.@-]+$/;
 const OPERAND = "a field, value or '('";
 
 /**
- * Parses a query: a KQL-style filter, optionally followed by pipe stages (not available yet).
+ * Parses a query: a KQL-style filter, optionally followed by pipe stages (`| stats …`, see stages.ts).
  * An empty query, or `*`, matches every event. Throws QueryError with the position of the problem.
  */
 export function parseQuery(text: string): Query {
@@ -20,9 +21,10 @@ export function parseQuery(text: string): Query {
   return new Parser(text, tokenize(text)).parse();
 }
 
-class Parser {
+class Parser implements Cursor {
   private i = 0;
   private depth = 0;
+  private prev: Token | undefined;
 
   constructor(
     private readonly text: string,
@@ -33,12 +35,22 @@ class Parser {
     const first = this.peek();
     const filter: Expr =
       first.kind === 'eof' || first.kind === 'pipe' ? { kind: 'all', pos: { start: 0, end: 0 } } : this.orExpr();
+    const stages: Stage[] = [];
+    while (this.peek().kind === 'pipe') stages.push(parseStage(this, this.next()));
     const t = this.peek();
-    if (t.kind === 'pipe') {
-      throw new QueryError('VIGIL_ERR_QUERY_UNSUPPORTED', 'pipe stages are not available yet', t.start);
+    if (t.kind !== 'eof') {
+      throw this.expected(stages.length === 0 ? "'and', 'or', '|' or the end of the query" : "'|' or the end of the query", t);
     }
-    if (t.kind !== 'eof') throw this.expected("'and', 'or' or the end of the query", t);
-    return { filter, stages: [] };
+    return { filter, stages };
+  }
+
+  /** The filter of a `where` stage: the same grammar; an empty one is an error. */
+  filter(): Expr {
+    return this.orExpr();
+  }
+
+  last(): Token {
+    return this.prev ?? this.peek();
   }
 
   // filter := or; or := and ('or' and)*; and := not (('and')? not)*; not := 'not' not | primary
@@ -215,23 +227,24 @@ class Parser {
     return t.kind === 'word' && t.text.toLowerCase() === word && !(after.kind === 'colon' && !after.spaced);
   }
 
-  private expected(what: string, t: Token): QueryError {
+  expected(what: string, t: Token): QueryError {
     const detail = t.kind === 'eof' ? `unexpected end of query, expected ${what}` : `expected ${what}`;
     return parseError(detail, t.start, what);
   }
 
-  private peek(): Token {
+  peek(): Token {
     return this.peekAt(0);
   }
 
-  private peekAt(offset: number): Token {
+  peekAt(offset: number): Token {
     const last = this.tokens[this.tokens.length - 1] as Token;
     return this.tokens[this.i + offset] ?? last;
   }
 
-  private next(): Token {
+  next(): Token {
     const t = this.peek();
     if (t.kind !== 'eof') this.i++;
+    this.prev = t;
     return t;
   }
 }

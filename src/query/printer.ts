@@ -1,4 +1,4 @@
-import type { Expr, Query, Value } from './ast.js';
+import type { Agg, Expr, Query, Stage, Value } from './ast.js';
 
 /** Binding strength: a child that binds more loosely than its place requires gets parentheses. */
 const PRECEDENCE: Record<Expr['kind'], number> = { or: 1, and: 2, not: 3, match: 4, range: 4, exists: 4, text: 4, all: 4 };
@@ -8,7 +8,33 @@ const PRECEDENCE: Record<Expr['kind'], number> = { or: 1, and: 2, not: 3, match:
  * values exactly as written. `parseQuery(printQuery(q))` gives `q` back (positions aside).
  */
 export function printQuery(q: Query): string {
-  return printExpr(q.filter);
+  return [printExpr(q.filter), ...q.stages.map(printStage)].join(' | ');
+}
+
+/** Canonical text of one stage (without its `|`). */
+export function printStage(s: Stage): string {
+  switch (s.kind) {
+    case 'stats':
+      return `stats ${s.aggs.map(printAgg).join(', ')}${s.by.length > 0 ? ` by ${s.by.map((b) => b.name).join(', ')}` : ''}`;
+    case 'timechart':
+      return `timechart span=${s.span} ${printAgg(s.agg)}${s.by ? ` by ${s.by.name}` : ''}`;
+    case 'top':
+    case 'rare':
+      return `${s.kind} ${s.n} ${s.field.name}`;
+    case 'where':
+      return `where ${printExpr(s.filter)}`;
+    case 'sort':
+      return `sort ${s.keys.map((k) => `${k.desc ? '-' : ''}${k.field.name}`).join(', ')}`;
+    case 'head':
+      return `head ${s.n}`;
+    case 'fields':
+      return `fields ${s.fields.map((f) => f.name).join(', ')}`;
+  }
+}
+
+export function printAgg(a: Agg): string {
+  const args = a.field === undefined ? '' : a.func === 'percentile' ? `${a.field.name}, ${a.percent ?? 50}` : a.field.name;
+  return `${a.func}(${args})${a.as ? ` as ${a.as.name}` : ''}`;
 }
 
 export function printExpr(e: Expr): string {

@@ -1,5 +1,5 @@
 import type { EcsEvent } from '../schema/event.js';
-import type { Expr } from '../query/ast.js';
+import type { AggFunc, Expr } from '../query/ast.js';
 
 /** One event ready to store: a normalized ECS document and its event time in epoch milliseconds. */
 export interface AppendEvent {
@@ -21,6 +21,45 @@ export interface SearchRequest {
   /** exclusive upper bound, epoch ms */
   to: number;
   limit: number;
+  /** stop with VIGIL_ERR_QUERY_BUDGET once the search has run this long (checked between partitions) */
+  budgetMs?: number;
+}
+
+/** A group key of an aggregation: a field's value, or the start of the `spanMs` time bucket an event falls in. */
+export type GroupKey = { kind: 'field'; field: string } | { kind: 'time'; spanMs: number };
+
+export interface Metric {
+  func: AggFunc;
+  /** absent for count() */
+  field?: string;
+  /** for percentile: 0–100 */
+  percent?: number;
+}
+
+/**
+ * Counts and other metrics of the matching events, grouped. Events whose group field is absent are left out (a list
+ * field groups by each element). Reading stops with VIGIL_ERR_QUERY_BUDGET past `budgetMs` or `maxGroups`.
+ */
+export interface AggregateRequest {
+  filter: Expr;
+  from: number;
+  to: number;
+  groups: GroupKey[];
+  metrics: Metric[];
+  maxGroups: number;
+  budgetMs: number;
+}
+
+/** One group: its key values (in `groups` order) and metric values (in `metrics` order). */
+export interface AggregateRow {
+  key: (string | number | null)[];
+  values: unknown[];
+}
+
+export interface AggregateResult {
+  rows: AggregateRow[];
+  partitionsScanned: number;
+  tookMs: number;
 }
 
 export interface SearchHit {
@@ -72,6 +111,13 @@ export interface Store {
   /** Resolves only once every event is durably committed and chained. */
   append(events: readonly AppendEvent[]): Promise<AppendResult>;
   search(req: SearchRequest): Promise<SearchResult>;
+  /** grouped metrics over the matching events; reads only partitions in range and yields between them */
+  aggregate(req: AggregateRequest): Promise<AggregateResult>;
+  /** field names seen in (a sample of) the events between from and to, for query validation */
+  fieldNames(from: number, to: number): Promise<string[]>;
+  /** small named JSON documents kept with the store (saved searches): read one, or undefined */
+  getState(key: string): Promise<string | undefined>;
+  putState(key: string, value: string): Promise<void>;
   verify(): Promise<VerifyReport>;
   /** Seals the hot partition now (normally done by size or age). */
   seal(): Promise<void>;

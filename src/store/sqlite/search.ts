@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { compileFilter } from '../../query/compile.js';
+import { budgetError } from '../../query/errors.js';
 import { fromRow } from '../row.js';
 import type { SearchHit, SearchRequest, SearchResult } from '../store.js';
 import type { PartitionInfo } from './catalog.js';
@@ -23,7 +24,7 @@ export const TOTAL_CAP = 10_000;
 
 const STMT_CACHE = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
-function prepare(db: Database.Database, sql: string): Database.Statement {
+export function prepare(db: Database.Database, sql: string): Database.Statement {
   let cache = STMT_CACHE.get(db);
   if (!cache) {
     cache = new Map();
@@ -83,6 +84,9 @@ export function searchPartitions(parts: readonly PartitionHandle[], req: SearchR
     const floor = full && hits.length > 0 ? (hits[hits.length - 1] as Candidate).ts : -Infinity;
     const canImprove = req.limit > 0 && !(full && ceiling(p.info) < floor);
     if (!canImprove && total >= TOTAL_CAP) break;
+    if (req.budgetMs !== undefined && performance.now() - started > req.budgetMs) {
+      throw budgetError(`the search ran longer than its budget of ${req.budgetMs} ms: narrow the filter or time range`);
+    }
     scanned++;
     if (total < TOTAL_CAP) {
       const n = prepare(p.db, `SELECT count(*) AS n FROM (SELECT 1 FROM ${c.from} WHERE ${c.where} LIMIT ?)`).get(...c.params, TOTAL_CAP - total) as { n: number };

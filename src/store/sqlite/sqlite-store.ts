@@ -6,7 +6,10 @@ import { VigilError } from '../../core/errors.js';
 import { startWorker } from '../../core/worker.js';
 import { encodeBatch } from '../batch-codec.js';
 import { toRow } from '../row.js';
-import type { AppendEvent, AppendResult, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
+import type { AggregateRequest, AggregateResult, AppendEvent, AppendResult, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
+import { aggregatePartitions } from './aggregate.js';
+import { FieldCatalog } from './fields.js';
+import { getState, putState } from './state.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
 import { removePartitionFiles, WAL_SIZE_LIMIT } from './hot-writer.js';
 import type { SealerReply, SealerRequest, WriterInit, WriterReply, WriterRequest } from './messages.js';
@@ -74,6 +77,9 @@ export class SqliteStore implements Store {
   private readHold: Promise<void> | undefined;
   private walResetAt = WAL_RESET_BYTES;
   private closed = false;
+  /** aggregations in progress (they yield between partitions): read handles are not closed meanwhile */
+  private reading = 0;
+  private readonly fieldCatalog = new FieldCatalog();
   lastSealMs = 0;
 
   constructor(options: SqliteStoreOptions) {
@@ -251,6 +257,7 @@ export class SqliteStore implements Store {
 
   /** Keeps at most MAX_HANDLES partition files open (each holds a page cache). */
   private trimHandles(): void {
+    if (this.reading > 0) return;
     for (const [file, db] of this.handles) {
       if (this.handles.size <= MAX_HANDLES) break;
       db.close();
@@ -272,6 +279,38 @@ export class SqliteStore implements Store {
     } finally {
       this.trimHandles();
     }
+  }
+
+  async aggregate(req: AggregateRequest): Promise<AggregateResult> {
+    while (this.readHold) await this.readHold;
+    const parts = this.partitions().filter((p) => overlaps(p, req.from, req.to));
+    this.reading++;
+    try {
+      return await aggregatePartitions(parts.map((info) => ({ info, db: this.handle(info) })), req);
+    } finally {
+      this.reading--;
+      this.trimHandles();
+    }
+  }
+
+  fieldNames(from: number, to: number): Promise<string[]> {
+    const parts = this.partitions().filter((p) => overlaps(p, from, to));
+    try {
+      return Promise.resolve(this.fieldCatalog.names(parts.map((info) => ({ info, db: this.handle(info) }))));
+    } finally {
+      this.trimHandles();
+    }
+  }
+
+  getState(key: string): Promise<string | undefined> {
+    if (!this.catalog) return Promise.reject(new VigilError('VIGIL_ERR_STORE_CLOSED', 'store is not open'));
+    return Promise.resolve(getState(this.catalog.db, key));
+  }
+
+  putState(key: string, value: string): Promise<void> {
+    if (!this.catalog) return Promise.reject(new VigilError('VIGIL_ERR_STORE_CLOSED', 'store is not open'));
+    putState(this.catalog.db, key, value);
+    return Promise.resolve();
   }
 
   /** Closes read handles of files that are no longer current and removes hot files whose partition is sealed. */
