@@ -49,67 +49,72 @@ function child(doc: Record<string, unknown>, key: string): Record<string, unknow
 /**
  * Sets every field of `f` on `event`, in order. The fields the authentication parsers set on every event are written
  * with fixed property names (what setPath does for them, without splitting and walking the path); others go through
- * setPath.
+ * setPath. The `event`, `user`, `source` and `vigil` objects are looked up once (only setPath could replace them).
  */
 export function apply(event: EcsEvent, f: Fields): void {
+  let ev: Record<string, unknown> | undefined;
+  let user: Record<string, unknown> | undefined;
+  let source: Record<string, unknown> | undefined;
+  let vigil: Record<string, unknown> | undefined;
   for (const k in f) {
     if (!Object.hasOwn(f, k)) continue;
     const v = f[k];
     if (v === undefined) continue;
     switch (k) {
       case F.eventCategory:
-        child(event, 'event')['category'] = v;
+        (ev ??= child(event, 'event'))['category'] = v;
         break;
       case F.eventType:
-        child(event, 'event')['type'] = v;
+        (ev ??= child(event, 'event'))['type'] = v;
         break;
       case F.eventAction:
-        child(event, 'event')['action'] = v;
+        (ev ??= child(event, 'event'))['action'] = v;
         break;
       case F.eventOutcome:
-        child(event, 'event')['outcome'] = v;
+        (ev ??= child(event, 'event'))['outcome'] = v;
         break;
       case F.userName:
-        child(event, 'user')['name'] = v;
+        (user ??= child(event, 'user'))['name'] = v;
         break;
       case A.userInvalid:
-        child(event, 'user')['invalid'] = v;
+        (user ??= child(event, 'user'))['invalid'] = v;
         break;
       case A.userId:
-        child(event, 'user')['id'] = v;
+        (user ??= child(event, 'user'))['id'] = v;
         break;
       case A.userAuthMethod:
-        child(child(event, 'user'), 'authentication')['method'] = v;
+        child((user ??= child(event, 'user')), 'authentication')['method'] = v;
         break;
       case A.sourceAddress:
-        child(event, 'source')['address'] = v;
+        (source ??= child(event, 'source'))['address'] = v;
         break;
       case F.sourceIp:
-        child(event, 'source')['ip'] = v;
+        (source ??= child(event, 'source'))['ip'] = v;
         break;
       case F.sourcePort:
-        child(event, 'source')['port'] = v;
+        (source ??= child(event, 'source'))['port'] = v;
         break;
       case A.sourceDomain:
-        child(event, 'source')['domain'] = v;
+        (source ??= child(event, 'source'))['domain'] = v;
         break;
       case A.sshReason:
-        child(child(event, 'vigil'), 'ssh')['reason'] = v;
+        child((vigil ??= child(event, 'vigil')), 'ssh')['reason'] = v;
         break;
       case A.repeatCount:
-        child(event, 'vigil')['repeat_count'] = v;
+        (vigil ??= child(event, 'vigil'))['repeat_count'] = v;
         break;
       case A.pamModule:
-        child(child(event, 'vigil'), 'pam')['module'] = v;
+        child((vigil ??= child(event, 'vigil')), 'pam')['module'] = v;
         break;
       case A.pamService:
-        child(child(event, 'vigil'), 'pam')['service'] = v;
+        child((vigil ??= child(event, 'vigil')), 'pam')['service'] = v;
         break;
       case A.pamType:
-        child(child(event, 'vigil'), 'pam')['type'] = v;
+        child((vigil ??= child(event, 'vigil')), 'pam')['type'] = v;
         break;
       default:
         setPath(event, k, v);
+        ev = user = source = vigil = undefined;
     }
   }
 }
