@@ -55,8 +55,9 @@ test('time: seconds with a fraction, as a number or a numeric string', () => {
   assert.equal(metaOf({ time: -1 }), HEC.invalidDataFormat);
   assert.equal(metaOf({ time: '1e9' }), HEC.invalidDataFormat);
   assert.equal(metaOf({ time: 1e300 }), HEC.invalidDataFormat);
-  assert.equal(metaOf({ time: 1e12 }), HEC.invalidDataFormat);
-  assert.deepEqual(metaOf({ time: '999999999999' }), { time: 999999999999000 });
+  assert.deepEqual(metaOf({ time: 1764151200123 }), { time: 1764151200123 }, 'milliseconds by mistake are read as milliseconds');
+  assert.deepEqual(metaOf({ time: '1764151200123' }), { time: 1764151200123 });
+  assert.equal(metaOf({ time: 9e15 }), HEC.invalidDataFormat);
 });
 
 test('other JSON values as events are kept as text', () => {

@@ -85,13 +85,15 @@ function str(v: unknown): string | undefined {
   return undefined;
 }
 
-/** HEC's `time`: epoch seconds, a number or a numeric string, with an optional fraction. */
+/** HEC's `time`: epoch seconds, a number or a numeric string, with an optional fraction (milliseconds tolerated). */
 function timeOf(v: unknown): number | undefined | 'bad' {
   if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,12}(\.\d{1,9})?$/.test(v) ? Number(v) : NaN;
-  // beyond year ~33000 a Date cannot be formatted: such a time is not a time
-  if (!Number.isFinite(n) || n < 0 || n >= 1e12) return 'bad';
-  return Math.round(n * 1000);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,16}(\.\d{1,9})?$/.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < 0) return 'bad';
+  // as parseTime reads times: 13 digits are milliseconds (a common sender mistake), fewer are seconds
+  const ms = n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+  // beyond ±8.64e15 ms a Date cannot be formatted: such a time is not a time
+  return ms < 8.64e15 ? ms : 'bad';
 }
 
 /** Checks the query-string or envelope metadata; the failing answer, if any. */
