@@ -102,6 +102,8 @@ export class Correlator {
   private readonly consumers = new Map<string, Consumer[]>();
   private readonly opts: Required<Omit<CorrelatorOptions, 'onDrop'>> & Pick<CorrelatorOptions, 'onDrop'>;
   private seq = 0;
+  /** told about every eviction, late event and capped entry (the engine counts them in a metric) */
+  onDrop: CorrelatorOptions['onDrop'];
 
   /**
    * @param rules correlation rules (parsed)
@@ -109,6 +111,7 @@ export class Correlator {
    */
   constructor(rules: readonly CorrelationRule[], detections: readonly RuleMeta[], options: CorrelatorOptions = {}) {
     this.opts = { ...DEFAULTS, ...options };
+    this.onDrop = options.onDrop;
     const byKey = new Map<string, { id: string; name: string | undefined }>();
     for (const d of detections) {
       byKey.set(d.id, { id: d.id, name: d.name });
@@ -257,11 +260,11 @@ export class Correlator {
       if (node.groups.size > this.opts.maxGroups) {
         const oldest = node.groups.keys().next().value;
         if (oldest !== undefined) node.groups.delete(oldest);
-        this.opts.onDrop?.(rule.meta.id, 'group_evicted');
+        this.onDrop?.(rule.meta.id, 'group_evicted');
       }
     }
     if (time < g.maxTime - this.opts.latenessMs) {
-      this.opts.onDrop?.(rule.meta.id, 'late_event');
+      this.onDrop?.(rule.meta.id, 'late_event');
       return undefined;
     }
     const seq = ++this.seq;
@@ -309,7 +312,7 @@ export class Correlator {
     if (g.entries.length > this.opts.maxEntries) {
       const extra = g.entries.length - this.opts.maxEntries;
       g.entries.splice(0, extra);
-      for (let i = 0; i < extra; i++) this.opts.onDrop?.(rule.meta.id, 'entry_cap');
+      for (let i = 0; i < extra; i++) this.onDrop?.(rule.meta.id, 'entry_cap');
     }
     let ev = 0;
     while (ev < g.evidence.length && (g.evidence[ev] as EvidenceRef).t < horizon) ev++;

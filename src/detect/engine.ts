@@ -1,0 +1,274 @@
+import { Counter } from 'prom-client';
+import type { StreamTransform } from '../core/component.js';
+import type { ComponentTelemetry, Telemetry } from '../core/telemetry.js';
+import { getPath, isObject, type EcsEvent } from '../schema/event.js';
+import { F } from '../schema/fields.js';
+import { ALERT_KIND, alertDocument, evidenceOf, type AlertInput } from './alerts.js';
+import type { RuleSet } from './ruleset.js';
+import { ECS_FIELDS } from './sigma/fields.js';
+import type { FieldReader, Firing } from './sigma/correlation/index.js';
+import { loadState, saveState } from './state.js';
+import type { RuleMeta } from './types.js';
+
+export interface EngineOptions {
+  rules: RuleSet;
+  telemetry?: Telemetry;
+  /** where `detect/state.json` is kept; no snapshots without it */
+  dataDir?: string;
+  /** alerts waiting to be stored at most; beyond it new alerts are dropped and counted */
+  maxQueuedAlerts?: number;
+  /** snapshot period, ms (default 30 s); 0 disables the timer (snapshots at stop only) */
+  snapshotEveryMs?: number;
+  now?: () => number;
+  log?: (m: string) => void;
+}
+
+/** Where alerts go: the pipeline's submitEvents (stored like any event), or a collector in tests. */
+export type AlertSink = (alerts: EcsEvent[]) => Promise<unknown>;
+
+export interface RuleStatus {
+  id: string;
+  title: string;
+  kind: 'detection' | 'correlation';
+  type: string;
+  level: string;
+  status?: string;
+  tags: readonly string[];
+  file: string;
+  /** raises its own alerts (see generate in docs/detection.md) */
+  generates: boolean;
+  /** disabled at run time (threw or overran its budget) */
+  enabled: boolean;
+  hits: number;
+  alerts: number;
+  groups?: number;
+}
+
+/** Reads a correlation's group-by / condition field from an event: the ECS path, Sigma taxonomy names, Windows event data. */
+export function eventField(e: EcsEvent, field: string): unknown {
+  const direct = getPath(e, field);
+  if (direct !== undefined) return direct;
+  const ecs = Object.hasOwn(ECS_FIELDS, field) ? ECS_FIELDS[field] : undefined;
+  if (ecs !== undefined) {
+    const v = getPath(e, ecs);
+    if (v !== undefined) return v;
+  }
+  const w = e['winlog'];
+  if (isObject(w)) {
+    const ed = w['event_data'];
+    if (isObject(ed) && Object.hasOwn(ed, field)) return ed[field];
+    const ud = w['user_data'];
+    if (isObject(ud) && Object.hasOwn(ud, field)) return ud[field];
+  }
+  return undefined;
+}
+
+/**
+ * The detection engine: a stream transform that runs every Sigma rule and correlation on each batch before it is
+ * stored, gives matched events an `event.id`, and hands alert documents to the sink without ever blocking or
+ * throwing. Correlation windows are snapshotted to `<dataDir>/detect/state.json` periodically and at stop.
+ */
+export class DetectionEngine implements StreamTransform {
+  readonly name = 'detect';
+  readonly rules: RuleSet;
+  private sink: AlertSink | undefined;
+  private queue: EcsEvent[] = [];
+  private inflightAlerts = 0;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private flushScheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly hits = new Map<string, number>();
+  private readonly alertCounts = new Map<string, number>();
+  private readonly tel: ComponentTelemetry | undefined;
+  private readonly maxQueued: number;
+  private readonly now: () => number;
+  private readonly log: (m: string) => void;
+  private readonly meta = new Map<string, RuleMeta>();
+  /** alerts raised since start */
+  raised = 0;
+  dropped = 0;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.rules = opts.rules;
+    this.maxQueued = opts.maxQueuedAlerts ?? 10_000;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => {});
+    this.tel = opts.telemetry?.component('detect', 'transform');
+    const reg = opts.telemetry?.registry;
+    if (reg) {
+      const name = 'vigil_detect_correlation_dropped_total';
+      const existing = reg.getSingleMetric(name);
+      const counter =
+        existing instanceof Counter
+          ? (existing as Counter<'rule' | 'reason'>)
+          : new Counter({ name, help: 'Correlation state dropped: groups evicted at the cap (LRU), late events, window entries beyond the cap', labelNames: ['rule', 'reason'], registers: [reg] });
+      this.rules.correlator.onDrop = (rule, reason) => counter.inc({ rule, reason });
+    }
+    for (const r of this.rules.matcher.rules) this.meta.set(r.id, r);
+    for (const r of this.rules.correlations) this.meta.set(r.meta.id, r.meta);
+  }
+
+  /** Where alerts are handed over (set once the pipeline exists). */
+  attach(sink: AlertSink): void {
+    this.sink = sink;
+  }
+
+  /** Restores saved correlation windows and starts the snapshot timer. */
+  start(): void {
+    const dir = this.opts.dataDir;
+    if (dir === undefined) return;
+    const saved = loadState(dir, this.log);
+    if (saved) {
+      const n = this.rules.correlator.restore(saved);
+      if (n > 0) this.log(`detection: restored ${n} correlation window(s)`);
+    }
+    const every = this.opts.snapshotEveryMs ?? 30_000;
+    if (every > 0) {
+      this.timer = setInterval(() => this.snapshot(), every);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes the correlation state now (errors are reported, never thrown). */
+  snapshot(): boolean {
+    const dir = this.opts.dataDir;
+    if (dir === undefined) return false;
+    try {
+      saveState(dir, this.rules.correlator.snapshot(), this.now());
+      return true;
+    } catch (e) {
+      this.tel?.error('snapshot_failed', 'snapshot');
+      this.log(`detection: cannot save state: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  }
+
+  process(events: readonly EcsEvent[]): void {
+    let n = 0;
+    for (const e of events) {
+      if (getPath(e, F.eventKind) === ALERT_KIND) continue;
+      n++;
+      try {
+        this.one(e);
+      } catch (err) {
+        this.tel?.error('engine', 'process');
+        this.log(`detection: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.tel?.received(n);
+    this.tel?.sent(n);
+    if (this.queue.length > 0) this.scheduleFlush();
+  }
+
+  private one(e: EcsEvent): void {
+    const matches = this.rules.matcher.match(e);
+    if (matches.length === 0) return;
+    const ts = Date.parse(String(e[F.timestamp]));
+    const time = Number.isFinite(ts) ? ts : this.now();
+    const read: FieldReader = (f) => eventField(e, f);
+    for (const m of matches) {
+      const id = m.rule.id;
+      this.hits.set(id, (this.hits.get(id) ?? 0) + 1);
+      const ev = evidenceOf(e, id, time);
+      if (this.rules.emits.has(id)) this.raise({ rule: m.rule, type: 'detection', time, explanation: m.explanation, evidence: [ev] });
+      if (this.rules.correlator.consumes(id)) for (const f of this.rules.correlator.observe(id, time, read, [ev])) this.fired(f);
+    }
+  }
+
+  private fired(f: Firing): void {
+    const id = f.rule.meta.id;
+    this.hits.set(id, (this.hits.get(id) ?? 0) + 1);
+    if (this.rules.emits.has(id)) this.raise({ rule: f.rule.meta, type: f.rule.type, time: f.time, explanation: f.explanation, evidence: f.evidence, group: f.group, value: f.value });
+  }
+
+  private raise(a: AlertInput): void {
+    this.alertCounts.set(a.rule.id, (this.alertCounts.get(a.rule.id) ?? 0) + 1);
+    if (this.queue.length + this.inflightAlerts >= this.maxQueued) {
+      this.dropped++;
+      this.tel?.dropped(1, 'alert_queue_full', false);
+      return;
+    }
+    this.raised++;
+    this.queue.push(alertDocument(a, this.now()));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushNow();
+    });
+  }
+
+  private flushNow(): void {
+    if (this.queue.length === 0 || !this.sink) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.inflightAlerts += batch.length;
+    const p = this.sink(batch).then(
+      () => {},
+      (err: unknown) => {
+        this.tel?.error('alert_store_failed', 'store');
+        this.tel?.dropped(batch.length, 'alert_store_failed', false);
+        this.log(`detection: ${batch.length} alert(s) not stored: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
+    const tracked = p.finally(() => {
+      this.inflightAlerts -= batch.length;
+      this.inflight.delete(tracked);
+    });
+    this.inflight.add(tracked);
+  }
+
+  /** Hands every queued alert to the sink and waits until the sink has taken (stored) them. */
+  async flush(): Promise<void> {
+    this.flushNow();
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  /** Alerts still queued (not handed to a sink): for callers without one, e.g. `vigil rules test`. */
+  takeQueued(): EcsEvent[] {
+    const q = this.queue;
+    this.queue = [];
+    return q;
+  }
+
+  /** Flushes alerts, stops the timer and writes a last snapshot. Call before the pipeline drains. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+    this.snapshot();
+  }
+
+  /** Loaded rules with their status and counts (GET /api/v1/rules). */
+  status(): RuleStatus[] {
+    const disabled = new Set(this.rules.matcher.problems.map((p) => p.ruleId).filter((x): x is string => x !== undefined));
+    const out: RuleStatus[] = [];
+    const base = (m: RuleMeta, kind: RuleStatus['kind'], type: string): RuleStatus => {
+      const s: RuleStatus = {
+        id: m.id,
+        title: m.title,
+        kind,
+        type,
+        level: m.level,
+        tags: m.tags,
+        file: m.location.file,
+        generates: this.rules.emits.has(m.id),
+        enabled: !disabled.has(m.id),
+        hits: this.hits.get(m.id) ?? 0,
+        alerts: this.alertCounts.get(m.id) ?? 0,
+      };
+      if (m.status !== undefined) s.status = m.status;
+      return s;
+    };
+    for (const m of this.rules.matcher.rules) out.push(base(m, 'detection', 'detection'));
+    for (const c of this.rules.correlations) out.push({ ...base(c.meta, 'correlation', c.type), groups: this.rules.correlator.groupCount(c.meta.id) });
+    return out;
+  }
+
+  ruleMeta(id: string): RuleMeta | undefined {
+    return this.meta.get(id);
+  }
+}

@@ -1,0 +1,74 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CorrelatorSnapshot } from './sigma/correlation/index.js';
+
+/** Detection state on disk: `<dataDir>/detect/state.json`, written atomically (temporary file, fsync, rename). */
+export function statePath(dataDir: string): string {
+  return join(dataDir, 'detect', 'state.json');
+}
+
+const MAX_STATE_BYTES = 512 * 1024 * 1024;
+
+export interface SavedState {
+  saved_at: string;
+  correlations: CorrelatorSnapshot;
+}
+
+export function saveState(dataDir: string, snapshot: CorrelatorSnapshot, now: number = Date.now()): void {
+  const dir = join(dataDir, 'detect');
+  mkdirSync(dir, { recursive: true });
+  const file = statePath(dataDir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  const body: SavedState = { saved_at: new Date(now).toISOString(), correlations: snapshot };
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(body));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // directories cannot be fsynced on every platform; the rename is still atomic
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The saved state, or undefined when there is none; a damaged file is reported through `warn` and ignored. */
+export function loadState(dataDir: string, warn: (m: string) => void = () => {}): CorrelatorSnapshot | undefined {
+  let text: string;
+  try {
+    text = readFileSync(statePath(dataDir), 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') warn(`cannot read detection state: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  if (text.length > MAX_STATE_BYTES) {
+    warn('detection state file too large; starting with empty windows');
+    return undefined;
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    const c = isObj(v) ? v['correlations'] : undefined;
+    if (!isObj(c) || c['version'] !== 1 || !isObj(c['rules']) || typeof c['seq'] !== 'number') throw new Error('unexpected shape');
+    for (const r of Object.values(c['rules'])) {
+      if (!isObj(r) || typeof r['fingerprint'] !== 'string' || !Array.isArray(r['groups'])) throw new Error('unexpected rule state');
+      for (const g of r['groups']) {
+        if (!isObj(g) || typeof g['key'] !== 'string' || !isObj(g['values']) || !Array.isArray(g['entries']) || !Array.isArray(g['evidence'])) throw new Error('unexpected group state');
+        for (const e of g['entries']) if (!Array.isArray(e) || typeof e[0] !== 'number' || typeof e[1] !== 'number' || typeof e[2] !== 'number') throw new Error('unexpected window entry');
+      }
+    }
+    return c as unknown as CorrelatorSnapshot;
+  } catch (e) {
+    warn(`detection state ${statePath(dataDir)} is damaged (${e instanceof Error ? e.message : String(e)}); starting with empty windows`);
+    return undefined;
+  }
+}
