@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { isIP } from 'node:net';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { setPath, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
-import { A, apply } from './auth-common.js';
+import { A, addressFields, apply } from './auth-common.js';
 
 /** Every field name apply writes with fixed property names, and a few it passes to setPath. */
 const NAMES = [...new Set([...Object.values(A), F.eventCategory, F.eventType, F.eventAction, F.eventOutcome, F.userName, F.sourceIp, F.sourcePort, F.destinationIp, F.destinationPort])];
@@ -40,5 +42,25 @@ describe('apply', () => {
     for (const [k, v] of Object.entries(f)) if (v !== undefined) setPath(b, k, v);
     assert.equal(JSON.stringify(a), JSON.stringify(b));
     assert.equal(JSON.stringify(a).includes('port'), false);
+  });
+});
+
+describe('addressFields', () => {
+  test('source.ip is set exactly when isIP accepts the text (brackets and ::ffff: removed)', () => {
+    const text = fc.array(fc.constantFrom('1', '9', '0', '255', '.', ':', '::', 'ffff', 'a', 'F', 'x', '%', 'eth0', '[', ']', ' ', '-', '\u0661'), { maxLength: 12 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, (raw) => {
+        let ip = raw;
+        if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
+        if (ip.toLowerCase().startsWith('::ffff:') && isIP(ip.slice(7)) === 4) ip = ip.slice(7);
+        const f = addressFields(raw);
+        if (isIP(ip) !== 0 && raw.length > 0) assert.deepEqual(f, { [A.sourceAddress]: raw, [F.sourceIp]: ip });
+        else assert.equal(f?.[F.sourceIp], undefined, JSON.stringify(raw));
+      }),
+      { numRuns: 20000 },
+    );
+    assert.equal(addressFields('fe80::1%eth0')?.[F.sourceIp], 'fe80::1%eth0');
+    assert.equal(addressFields('host.example.com')?.[F.sourceIp], undefined);
+    assert.equal(addressFields('192.0.2.1')?.[F.sourceIp], '192.0.2.1');
   });
 });

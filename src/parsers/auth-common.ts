@@ -122,6 +122,19 @@ export function apply(event: EcsEvent, f: Fields): void {
 const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?\.?$/;
 
 /**
+ * False when `s` cannot be an address for isIP: without a ':' only IPv4 is possible, and IPv4 is digits and dots.
+ * (isIP's IPv6 pattern is slow to reject a long host name.)
+ */
+function mayBeIp(s: string): boolean {
+  if (s.includes(':')) return true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 46 && (c < 48 || c > 57)) return false;
+  }
+  return true;
+}
+
+/**
  * The peer as logged: an IP address (IPv4-mapped IPv6 reduced to IPv4) in source.ip, a host name in source.domain,
  * and the text as written in source.address. Undefined for text that is neither (empty, spaces, brackets …).
  */
@@ -130,7 +143,7 @@ export function addressFields(raw: string): Fields | undefined {
   let ip = raw;
   if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
   if (ip.toLowerCase().startsWith('::ffff:') && isIP(ip.slice(7)) === 4) ip = ip.slice(7);
-  if (isIP(ip) !== 0) return { [A.sourceAddress]: raw, [F.sourceIp]: ip };
+  if (mayBeIp(ip) && isIP(ip) !== 0) return { [A.sourceAddress]: raw, [F.sourceIp]: ip };
   if (!HOSTNAME.test(raw)) return undefined;
   // a dotted quad that is not an address (192.030.0.6) is kept as written only
   if (/^[\d.]+$/.test(raw)) return { [A.sourceAddress]: raw };

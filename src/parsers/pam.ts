@@ -161,7 +161,7 @@ export const pamParser: MessageParser = {
   parse(message, event) {
     // "sshd(pam_unix)[1]: check pass; user unknown": the module is in the program name
     const name = getPath(event, F.processName);
-    const paren = typeof name === 'string' ? /\((pam_[\w-]{1,32})\)$/.exec(name) : null;
+    const paren = typeof name === 'string' && name.endsWith(')') ? /\((pam_[\w-]{1,32})\)$/.exec(name) : null;
     const f = pamFields(message, paren?.[1]);
     if (!f) return false;
     apply(event, f);
