@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findFormat, formatNames } from '../../parsers/registry.js';
+import { compileGlob } from './glob.js';
 
 const MultilineSchema = z
   .strictObject({
@@ -17,16 +18,28 @@ const MultilineSchema = z
     }
   });
 
+const glob = z
+  .string()
+  .min(1)
+  .max(4096)
+  .superRefine((g, ctx) => {
+    try {
+      compileGlob(g);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
 /** One file or glob to tail. */
 export const FileConfigSchema = z.strictObject({
-  path: z.string().min(1).max(4096).describe('a file path or glob (`*`, `?`, `**`, `{a,b}`, `[…]`); new files that match are picked up'),
+  path: glob.describe('a file path or glob (`*`, `?`, `**`, `{a,b}`, `[…]`); new files that match are picked up'),
   format: z
     .string()
     .min(1)
     .refine((f) => findFormat(f) !== undefined, { error: () => `unknown format; known: ${formatNames().join(', ')}` })
     .optional()
     .describe('parse every line with this format (as `vigil parse --format`) instead of detecting it'),
-  exclude: z.array(z.string().min(1).max(4096)).max(100).default([]).describe('globs of files not to read (matched against the full path, or the file name when without `/`)'),
+  exclude: z.array(glob).max(100).default([]).describe('globs of files not to read (matched against the full path, or the file name when without `/`)'),
   start_at: z.enum(['beginning', 'end']).default('beginning').describe('where to start in a file found at start-up with no checkpoint; files appearing later are read from their beginning'),
   read_rotated_gzip: z.boolean().default(true).describe('read `*.gz` files that match once (streaming), skipping what was already read from the file they were compressed from'),
   multiline: MultilineSchema.optional().describe('join lines into one event (stack traces)'),

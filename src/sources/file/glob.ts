@@ -2,7 +2,6 @@ import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
 const MAGIC = /[*?[{]/;
-const MAX_BRACE_DEPTH = 8;
 /** directory levels `**` descends at most */
 const MAX_DEPTH = 16;
 
@@ -10,53 +9,140 @@ export function hasMagic(glob: string): boolean {
   return MAGIC.test(glob);
 }
 
-function escapeChar(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
+const MAX_ALTERNATIVES = 1024;
+
+/** One character position of a segment pattern. */
+type Tok = { k: 'lit'; c: string } | { k: 'one' } | { k: 'star' } | { k: 'class'; neg: boolean; ranges: [string, string][] };
+/** A path segment pattern, or `**` (any number of segments). */
+type Seg = Tok[] | 'globstar';
+
+export interface Glob {
+  test(path: string): boolean;
+}
+
+/** `a{b,c{d,e}}f` → `abf`, `acdf`, `acef` (at most MAX_ALTERNATIVES, or it throws). */
+function expandBraces(glob: string, depth = 0): string[] {
+  let open = -1;
+  let level = 0;
+  const commas: number[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\\') i++;
+    else if (c === '{') {
+      if (level++ === 0) {
+        open = i;
+        commas.length = 0;
+      }
+    } else if (c === ',' && level === 1) commas.push(i);
+    else if (c === '}' && level > 0 && --level === 0) {
+      if (depth > 8) throw new Error(`too many nested braces in ${glob}`);
+      const parts: string[] = [];
+      let from = open + 1;
+      for (const k of [...commas, i]) {
+        parts.push(glob.slice(from, k));
+        from = k + 1;
+      }
+      const out: string[] = [];
+      for (const rest of expandBraces(glob.slice(i + 1), depth)) {
+        for (const p of parts) {
+          for (const x of expandBraces(p, depth + 1)) {
+            out.push(glob.slice(0, open) + x + rest);
+            if (out.length > MAX_ALTERNATIVES) throw new Error(`${glob} expands to more than ${MAX_ALTERNATIVES} patterns`);
+          }
+        }
+      }
+      return out;
+    }
+  }
+  if (level !== 0) throw new Error(`unbalanced braces in ${glob}`);
+  return [glob];
+}
+
+function compileSegment(seg: string): Tok[] {
+  const toks: Tok[] = [];
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i] as string;
+    if (c === '*') {
+      if (toks[toks.length - 1]?.k !== 'star') toks.push({ k: 'star' });
+    } else if (c === '?') toks.push({ k: 'one' });
+    else if (c === '[' && seg.indexOf(']', i + 2) > 0) {
+      const end = seg.indexOf(']', i + 2);
+      let body = seg.slice(i + 1, end);
+      const neg = body.startsWith('!') || body.startsWith('^');
+      if (neg) body = body.slice(1);
+      const ranges: [string, string][] = [];
+      for (let j = 0; j < body.length; j++) {
+        const a = body[j] as string;
+        if (body[j + 1] === '-' && j + 2 < body.length) {
+          ranges.push([a, body[j + 2] as string]);
+          j += 2;
+        } else ranges.push([a, a]);
+      }
+      toks.push({ k: 'class', neg, ranges });
+      i = end;
+    } else if (c === '\\' && i + 1 < seg.length) toks.push({ k: 'lit', c: seg[++i] as string });
+    else toks.push({ k: 'lit', c });
+  }
+  return toks;
+}
+
+function tokMatches(t: Tok, c: string): boolean {
+  if (t.k === 'lit') return t.c === c;
+  if (t.k === 'one') return true;
+  if (t.k === 'class') return t.ranges.some(([lo, hi]) => c >= lo && c <= hi) !== t.neg;
+  return false;
+}
+
+/** Wildcard match of one segment: the two-pointer method, O(pattern × text) at worst, no exponential backtracking. */
+function matchSegment(toks: Tok[], s: string): boolean {
+  let ti = 0;
+  let si = 0;
+  let starT = -1;
+  let starS = 0;
+  while (si < s.length) {
+    const t = toks[ti];
+    if (t && t.k !== 'star' && tokMatches(t, s[si] as string)) {
+      ti++;
+      si++;
+    } else if (t?.k === 'star') {
+      starT = ti++;
+      starS = si;
+    } else if (starT >= 0) {
+      ti = starT + 1;
+      si = ++starS;
+    } else return false;
+  }
+  while (toks[ti]?.k === 'star') ti++;
+  return ti === toks.length;
+}
+
+function matchSegments(segs: Seg[], parts: string[]): boolean {
+  // memo over (segment, part): O(segments × parts) states
+  const seen = new Set<number>();
+  const width = parts.length + 1;
+  const go = (i: number, j: number): boolean => {
+    const key = i * width + j;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (i === segs.length) return j === parts.length;
+    const seg = segs[i] as Seg;
+    if (seg === 'globstar') {
+      for (let k = j; k <= parts.length; k++) if (go(i + 1, k)) return true;
+      return false;
+    }
+    return j < parts.length && matchSegment(seg, parts[j] as string) && go(i + 1, j + 1);
+  };
+  return go(0, 0);
 }
 
 /**
- * A glob as an anchored regular expression over a whole path: `*` and `?` stay within one path segment, `**` spans
- * segments, `{a,b}` is an alternation, `[…]` (`[!…]` negated) a character class. Throws on an unbalanced brace.
+ * A glob over whole paths: `*` and `?` stay within one path segment, `**` as a segment spans any number of them,
+ * `{a,b}` is an alternation (expanded, at most 1024 patterns), `[…]` (`[!…]` negated) a character class. Matching is
+ * linear-ish in the path (no regular expression, no catastrophic backtracking). Throws on unbalanced braces.
  */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  let braces = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const atStart = i === 0 || glob[i - 1] === '/';
-        if (atStart && glob[i + 2] === '/') {
-          out += '(?:[^/]*/)*';
-          i += 2;
-        } else {
-          out += '.*';
-          i += 1;
-        }
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        const neg = body.startsWith('!') || body.startsWith('^');
-        if (neg) body = body.slice(1);
-        out += `[${neg ? '^/' : ''}${body.replace(/[\\\]^]/g, (m) => `\\${m}`)}]`;
-        i = end;
-      }
-    } else if (c === '{') {
-      if (++braces > MAX_BRACE_DEPTH) throw new Error(`too many nested braces in ${glob}`);
-      out += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      out += ')';
-    } else if (c === ',' && braces > 0) out += '|';
-    else if (c === '\\' && i + 1 < glob.length) out += escapeChar(glob[++i] as string);
-    else out += escapeChar(c);
-  }
-  if (braces !== 0) throw new Error(`unbalanced braces in ${glob}`);
-  return new RegExp(`^${out}$`);
+export function compileGlob(glob: string): Glob {
+  const alternatives = expandBraces(glob).map((g) => g.split('/').map((seg): Seg => (seg === '**' ? 'globstar' : compileSegment(seg))));
+  return { test: (path) => alternatives.some((segs) => matchSegments(segs, path.split('/'))) };
 }
 
 /** The longest leading directory of the glob that has no wildcard in it. */
@@ -74,7 +160,7 @@ export function globBase(glob: string): string {
 
 /** A pattern for excluded files: one with a `/` is matched against the whole path, one without against the name. */
 export function excludeMatcher(globs: readonly string[]): (path: string) => boolean {
-  const res = globs.map((g) => ({ whole: g.includes('/'), re: globToRegExp(g) }));
+  const res = globs.map((g) => ({ whole: g.includes('/'), re: compileGlob(g) }));
   return (path) => res.some(({ whole, re }) => re.test(whole ? path : basename(path)));
 }
 
@@ -101,7 +187,7 @@ export async function scanGlob(glob: string, maxEntries: number): Promise<ScanRe
     }
     return result;
   }
-  const re = globToRegExp(abs);
+  const re = compileGlob(abs);
   const base = globBase(abs);
   const rest = abs.slice(base.length).split('/').filter(Boolean);
   const maxDepth = abs.includes('**') ? MAX_DEPTH : rest.length;
