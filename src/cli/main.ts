@@ -5,6 +5,7 @@ import { ingestCommand } from './commands/ingest.js';
 import { parseCommand } from './commands/parse.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
+import { tailCommand } from './commands/tail.js';
 import { verifyCommand } from './commands/verify.js';
 import { CliExit } from './io.js';
 
@@ -12,7 +13,6 @@ import { CliExit } from './io.js';
 const LATER: [string, string, string][] = [
   ['alerts', 'list alerts', '[args...]'],
   ['rules', 'validate rules and run their test events (lint|test)', '[args...]'],
-  ['tail', 'live tail of matching events from a running Vigil', '[query]'],
   ['hunt', 'run a Sigma rule over stored history', '[rule]'],
   ['simulate', 'replay an attack scenario into a running Vigil', '[scenario]'],
 ];
@@ -29,6 +29,7 @@ export function buildProgram(): Command {
   searchCommand(program);
   verifyCommand(program);
   parseCommand(program);
+  tailCommand(program);
   for (const [name, desc, args] of LATER) {
     program
       .command(name)

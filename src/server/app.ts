@@ -10,12 +10,19 @@ import { registerBulk } from './routes/bulk.js';
 import { registerHec } from './routes/hec.js';
 import { registerIngest } from './routes/ingest.js';
 import { registerSearch } from './routes/search.js';
+import { registerAlerts } from './routes/alerts.js';
+import { registerRules } from './routes/rules.js';
+import type { DetectionEngine } from '../detect/engine.js';
+import { registerSaved } from './routes/saved.js';
+import { registerStream } from './routes/stream.js';
 import { refuseNativeIngestWhenSaturated } from './saturation.js';
 
 export interface AppDeps {
   store: Store;
   pipeline: Pipeline;
   telemetry: Telemetry;
+  /** the detection engine (rules and their hit counts); GET /rules answers an empty list without it */
+  detection?: DetectionEngine;
   token: string;
   /** tokens the Splunk HEC endpoints accept besides the admin token (config http.hec_tokens) */
   hecTokens?: readonly string[];
@@ -28,13 +35,8 @@ const PUBLIC = new Set(['/api/v1/health']);
 
 /** Endpoints of the contract whose feature has not landed yet answer 501 with a stable code. */
 const NOT_YET = [
-  ['GET', '/api/v1/stream'],
-  ['GET', '/api/v1/alerts'],
-  ['GET', '/api/v1/alerts/:id'],
   ['POST', '/api/v1/alerts/:id/status'],
-  ['GET', '/api/v1/rules'],
   ['POST', '/api/v1/rules'],
-  ['POST', '/api/v1/rules/:id/test'],
   ['GET', '/api/v1/assets'],
   ['PUT', '/api/v1/assets'],
 ] as const;
@@ -85,6 +87,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   registerIngest(app, deps);
   registerSearch(app, deps);
+  registerAlerts(app, deps);
+  registerRules(app, deps);
+  registerStream(app, deps);
+  registerSaved(app, deps);
   registerBulk(app, deps);
   registerHec(app, deps);
   for (const [method, url] of NOT_YET) {

@@ -9,6 +9,9 @@ import { buildSources } from '../sources/index.js';
 import type { Source } from '../core/component.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
+import { DetectionEngine } from '../detect/engine.js';
+import { loadRuleSet } from '../detect/ruleset.js';
+import { tailHubFor } from '../search/tail.js';
 import { loadAdminToken } from './auth.js';
 
 export interface Running {
@@ -37,13 +40,19 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     release();
     throw err;
   }
+  const log = (m: string): void => void process.stderr.write(`vigil: ${m}\n`);
+  const detection = new DetectionEngine({ rules: loadRuleSet(config.rules.paths), telemetry, dataDir: config.data_dir, log });
+  if (detection.rules.problems.length > 0) log(`rules: ${detection.rules.problems.length} problem(s), see vigil rules lint`);
   const pipeline = new Pipeline({
     store,
     telemetry,
     parser: new LineParser(),
+    transforms: [tailHubFor(store), detection],
     batchEvents: config.pipeline.batch_events,
     queueEvents: config.pipeline.queue_events,
   });
+  detection.attach((alerts) => pipeline.submitEvents(alerts));
+  detection.start();
   const sources: Source[] = buildSources(config, {
     pipeline,
     telemetry,
@@ -56,6 +65,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     store,
     pipeline,
     telemetry,
+    detection,
     token,
     version: VERSION,
     bodyLimitBytes: Math.round(config.http.body_limit_mb * 1024 * 1024),
@@ -111,6 +121,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         } finally {
           clearInterval(sweep);
         }
+        await detection.stop();
         await pipeline.drain();
         await store.close();
         release();
