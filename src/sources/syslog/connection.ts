@@ -16,8 +16,8 @@ export interface ConnectionDeps {
   errLog: RateLimitedLog;
   maxMessageBytes: number;
   idleTimeoutMs: number;
-  /** framing totals of the whole listener */
-  stats: FramingStats;
+  /** framing totals of the whole listener, and when it last got a message */
+  stats: FramingStats & { lastAt: number };
   onIdleClose(): void;
   /** the connection was paused because the store is behind */
   onPause(): void;
@@ -107,6 +107,7 @@ export class Connection {
   private submit(frames: Frame[]): void {
     if (frames.length === 0) return;
     const now = Date.now();
+    this.deps.stats.lastAt = now;
     const records: SyslogRecord[] = frames.map((f) => toRecord(f, now, this.address, this.port, this.deps.id));
     const n = records.length;
     this.deps.stats.frames += n;

@@ -11,11 +11,13 @@ import type { EcsEvent } from '../../schema/event.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
 import { SyslogConfigSchema } from './config.js';
 import { buildSyslogSources } from './index.js';
+import type { UdpLimits } from './udp.js';
 
 /** For tests: the syslog sources on any free port, with a real pipeline and a real SQLite store behind them. */
 export interface Harness {
   sources: Map<string, Source>;
   telemetry: Telemetry;
+  pipeline: Pipeline;
   logs: string[];
   /** `host` and bound port of a source (from its health) */
   port(id: string): number;
@@ -34,7 +36,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(syslog: Record<string, unknown>, pipelineOpts: { queueEvents?: number; batchEvents?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  syslog: Record<string, unknown>,
+  pipelineOpts: { queueEvents?: number; batchEvents?: number } = {},
+  udpLimits: UdpLimits = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-syslog-'));
   const store = new SqliteStore({ dir: join(dir, 'store'), sync: 'normal' });
   await store.open();
@@ -42,7 +48,7 @@ export async function startHarness(syslog: Record<string, unknown>, pipelineOpts
   const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), ...pipelineOpts });
   const logs: string[] = [];
   const config = SyslogConfigSchema.parse({ port: 0, ...syslog });
-  const list = buildSyslogSources(config, { pipeline, telemetry, dataDir: dir, log: (m) => logs.push(m) });
+  const list = buildSyslogSources(config, { pipeline, telemetry, dataDir: dir, log: (m) => logs.push(m) }, udpLimits);
   const sources = new Map(list.map((s) => [s.id, s]));
   for (const s of list) await s.start();
   const search = async (q: string, limit: number) =>
@@ -50,6 +56,7 @@ export async function startHarness(syslog: Record<string, unknown>, pipelineOpts
   const h: Harness = {
     sources,
     telemetry,
+    pipeline,
     logs,
     port(id) {
       const listening = sources.get(id)?.health?.()['listening'];

@@ -31,7 +31,7 @@ export class SyslogStreamSource implements Source {
   private pauses = 0;
   private handshakeFailures = 0;
   private handshakeTimeouts = 0;
-  private readonly stats: FramingStats = { frames: 0, octetFrames: 0, lineFrames: 0, truncated: 0, fallbacks: 0, miscounted: 0 };
+  private readonly stats: FramingStats & { lastAt: number } = { frames: 0, octetFrames: 0, lineFrames: 0, truncated: 0, fallbacks: 0, miscounted: 0, lastAt: 0 };
   private readonly tel: ComponentTelemetry;
   private readonly errLog: RateLimitedLog;
 
@@ -176,6 +176,7 @@ export class SyslogStreamSource implements Source {
       truncated: this.stats.truncated,
       octet_count_invalid: this.stats.fallbacks,
       octet_count_short: this.stats.miscounted,
+      ...(this.stats.lastAt > 0 ? { last_message_at: new Date(this.stats.lastAt).toISOString() } : {}),
     };
   }
 }

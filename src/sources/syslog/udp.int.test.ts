@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,6 +123,43 @@ describe('syslog over UDP', () => {
       assert.equal(drops + Number(health['received']), N, JSON.stringify(health));
       assert.equal(await h.waitFor(N - drops, 'process.name:burst'), N - drops);
       assert.match(await h.metrics(), new RegExp(`vigil_component_discarded_events_total\\{component="syslog_udp",kind="source",reason="kernel_buffer_full",intentional="false"\\} ${drops}`));
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a saturated pipeline: datagrams beyond the bounded queue are dropped and counted (queue_full); received = stored + dropped', async () => {
+    const h = await startHarness({ tcp: false, udp_receive_buffer_bytes: 4 * 1024 * 1024 }, { batchEvents: 500, queueEvents: 1000 }, { maxQueuedRecords: 2000 });
+    try {
+      const port = h.port('syslog_udp');
+      // another producer keeps the pipeline's queue full: 60 submissions of 1000 lines wait for the store
+      const other: Promise<unknown>[] = [];
+      for (let k = 0; k < 60; k++) {
+        other.push(h.pipeline.submitRecords(Array.from({ length: 1000 }, (_, i) => ({ message: `<13>1 - host other - - - other ${k}-${i}`, receivedAt: Date.now() }))));
+      }
+      const N = 20_000;
+      const file = join(tmp, 'flood.txt');
+      writeFileSync(file, Array.from({ length: N }, (_, i) => `flood line ${i}`).join('\n') + '\n');
+      const child = spawn('logger', ['-n', '127.0.0.1', '-P', String(port), '-d', '--rfc3164', '-t', 'flood', '-f', file], { stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 0);
+      const src = h.sources.get('syslog_udp');
+      let health: Record<string, unknown> = {};
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        health = src?.health?.() ?? {};
+        if (Number(health['kernel_drops']) + Number(health['received']) >= N && health['queued'] === 0) break;
+        if (Date.now() > deadline) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      await Promise.all(other);
+      const received = Number(health['received']);
+      const dropped = Number(health['dropped_queue_full']);
+      assert.equal(received + Number(health['kernel_drops']), N, JSON.stringify(health));
+      assert.ok(dropped > 0, `the queue overflowed: ${JSON.stringify(health)}`);
+      assert.equal(await h.waitStored(60_000 + received - dropped, 30_000), 60_000 + received - dropped, JSON.stringify(health));
+      assert.match(await h.metrics(), new RegExp(`component="syslog_udp",kind="source",reason="queue_full",intentional="true"\\} ${dropped}\\n`));
+      process.stderr.write(`# ${N} datagrams: ${received} read, ${dropped} dropped at the full queue, ${String(health['kernel_drops'])} by the kernel\n`);
     } finally {
       await h.close();
     }

@@ -18,6 +18,11 @@ const MAX_INFLIGHT = 4;
 const MAX_QUEUED_RECORDS = 20_000;
 const KERNEL_POLL_MS = 2000;
 
+export interface UdpLimits {
+  /** records waiting for a submission slot at most (default 20,000) */
+  maxQueuedRecords?: number;
+}
+
 /**
  * Syslog over UDP (RFC 5426): one datagram is one message. Datagrams are batched into pipeline submissions; while the
  * pipeline is saturated they wait in a bounded queue, and what does not fit is dropped and counted. What the kernel
@@ -38,14 +43,19 @@ export class SyslogUdpSource implements Source {
   private queueDrops = 0;
   private truncated = 0;
   private received = 0;
+  private lastAt = 0;
   private port = 0;
   private readonly tel: ComponentTelemetry;
   private readonly errLog: RateLimitedLog;
 
+  private readonly maxQueued: number;
+
   constructor(
     private readonly config: SyslogConfig,
     private readonly ctx: SourceContext,
+    limits: UdpLimits = {},
   ) {
+    this.maxQueued = limits.maxQueuedRecords ?? MAX_QUEUED_RECORDS;
     this.tel = ctx.telemetry.component(this.id, 'source');
     this.errLog = new RateLimitedLog((m) => ctx.log(m), this.id);
   }
@@ -79,6 +89,7 @@ export class SyslogUdpSource implements Source {
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     this.received++;
+    this.lastAt = Date.now();
     this.tel.received(1, msg.length);
     const frame = datagramFrame(msg, this.config.max_message_bytes);
     if (!frame) return;
@@ -96,12 +107,12 @@ export class SyslogUdpSource implements Source {
     this.timer = undefined;
     let batch = this.batch;
     this.batch = [];
-    const room = MAX_QUEUED_RECORDS - this.queued;
+    const room = this.maxQueued - this.queued;
     if (batch.length > room) {
       const lost = batch.length - Math.max(room, 0);
       this.queueDrops += lost;
       this.tel.dropped(lost, 'queue_full', true);
-      this.errLog.write(`pipeline saturated: ${lost} datagrams dropped (queue of ${MAX_QUEUED_RECORDS} full)`);
+      this.errLog.write(`pipeline saturated: ${lost} datagrams dropped (queue of ${this.maxQueued} full)`);
       batch = room > 0 ? batch.slice(0, room) : [];
     }
     if (batch.length > 0) {
@@ -166,6 +177,7 @@ export class SyslogUdpSource implements Source {
       dropped_queue_full: this.queueDrops,
       kernel_drops: this.kernelDrops,
       truncated: this.truncated,
+      ...(this.lastAt > 0 ? { last_message_at: new Date(this.lastAt).toISOString() } : {}),
       ...(buffer !== undefined ? { receive_buffer_bytes: buffer } : {}),
     };
   }
