@@ -187,6 +187,10 @@ test('a file that may not be read is reported once on stderr; the others are rea
     assert.match(lines[0] ?? '', /EACCES|permission denied/i);
     const metrics = await (await fetch(`${s.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     assert.match(metrics, /vigil_component_errors_total\{component="file:[^"]+",kind="source",error_type="EACCES",stage="open"\} 1/);
+    const health = (await (await fetch(`${s.base}/api/v1/health`)).json()) as { components: Record<string, Record<string, unknown>> };
+    const src = health.components[`file:${logs}/*.log`];
+    assert.equal(src?.['files_followed'], 1, JSON.stringify(health.components));
+    assert.equal(src?.['lag_bytes'], 0);
     chmodSync(denied, 0o644);
     appendFileSync(join(logs, 'open.log'), line(150));
     assert.equal(await settle(s, 151, 20_000), 151);

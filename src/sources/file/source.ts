@@ -57,6 +57,7 @@ export class FileSource implements Source {
   private dirty = false;
   private turn = 0;
   private storeFailing = false;
+  private lastFailure: string | undefined;
   private stats = { gzRead: 0, truncations: 0, linesCut: 0, skipped: 0 };
 
   constructor(
@@ -114,11 +115,15 @@ export class FileSource implements Source {
         if (this.scanWanted || now - this.lastScan >= SCAN_MS) await this.scan(now);
         progressed = await this.pass(Date.now());
       } catch (err) {
-        this.tel.error('internal', 'read');
-        this.ctx.log(`file source ${this.cfg.path}: ${errorMessage(err)}`);
+        // e.g. the checkpoint cannot be written: nothing is handed on until it can (logged once per distinct reason)
+        this.tel.error((err as NodeJS.ErrnoException).code ?? 'internal', 'read');
+        const msg = errorMessage(err);
+        if (msg !== this.lastFailure) this.ctx.log(`file source ${this.cfg.path}: ${msg}`);
+        this.lastFailure = msg;
         await this.sleep(RETRY_MS);
         continue;
       }
+      this.lastFailure = undefined;
       if (!progressed && this.running) await this.sleep(this.storeFailing ? RETRY_MS : POLL_MS);
     }
   }
@@ -470,7 +475,9 @@ export class FileSource implements Source {
       this.dirty = false;
     } catch (err) {
       this.tel.error((err as NodeJS.ErrnoException).code ?? 'checkpoint', 'checkpoint');
-      this.ctx.log(`file source ${this.cfg.path}: cannot write checkpoint ${this.checkpoints.path}: ${errorMessage(err)}`);
+      const msg = `cannot write checkpoint ${this.checkpoints.path}: ${errorMessage(err)}`;
+      if (msg !== this.lastFailure) this.ctx.log(`file source ${this.cfg.path}: ${msg}`);
+      this.lastFailure = msg;
     }
   }
 }
