@@ -104,6 +104,73 @@ export function storeConformance(name: string, factory: StoreFactory): void {
     }
   });
 
+  test(`${name}: aggregates group and merge across hot and sealed partitions, only within the time range`, async () => {
+    const store = await factory.make();
+    try {
+      const first = sampleEvents(120);
+      const second = sampleEvents(80, 120);
+      await store.append(first);
+      await store.seal();
+      await store.append(second);
+      const all = [...first, ...second];
+      const r = await store.aggregate({
+        filter: parseQuery('event.outcome:failure').filter,
+        from: 0,
+        to: Number.MAX_SAFE_INTEGER,
+        groups: [{ kind: 'field', field: 'host.name' }],
+        metrics: [{ func: 'count' }, { func: 'dc', field: 'source.ip' }, { func: 'min', field: 'source.port' }, { func: 'max', field: 'source.port' }, { func: 'sum', field: 'seq' }],
+        maxGroups: 100,
+        budgetMs: 30_000,
+      });
+      const rows = r.rows.map((x) => [...x.key, ...x.values]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      const want = ['db-1', 'web-1'].map((host) => {
+        const es = all.map((e) => e.event).filter((e) => (e['event'] as EcsEvent)['outcome'] === 'failure' && (e['host'] as EcsEvent)['name'] === host);
+        const ports = es.map((e) => (e['source'] as EcsEvent)['port'] as number);
+        return [host, es.length, new Set(es.map((e) => (e['source'] as EcsEvent)['ip'])).size, Math.min(...ports), Math.max(...ports), es.reduce((n, e) => n + (e['seq'] as number), 0)];
+      });
+      assert.deepEqual(rows, want);
+      const bucket = await store.aggregate({
+        filter: parseQuery('*').filter,
+        from: BASE + 30_000,
+        to: BASE + 150_000,
+        groups: [{ kind: 'time', spanMs: 60_000 }],
+        metrics: [{ func: 'count' }],
+        maxGroups: 100,
+        budgetMs: 30_000,
+      });
+      assert.deepEqual(
+        bucket.rows.map((x) => [x.key[0], x.values[0]]).sort((a, b) => Number(a[0]) - Number(b[0])),
+        [
+          [BASE, 30],
+          [BASE + 60_000, 60],
+          [BASE + 120_000, 30],
+        ],
+      );
+      await assert.rejects(
+        store.aggregate({ filter: parseQuery('*').filter, from: 0, to: Number.MAX_SAFE_INTEGER, groups: [{ kind: 'field', field: 'seq' }], metrics: [{ func: 'count' }], maxGroups: 10, budgetMs: 30_000 }),
+        { code: 'VIGIL_ERR_QUERY_BUDGET' },
+      );
+    } finally {
+      await factory.cleanup(store);
+    }
+  });
+
+  test(`${name}: field names seen in the data, and state documents that survive a reopen`, async () => {
+    let store = await factory.make();
+    try {
+      await store.append(sampleEvents(20));
+      const names = await store.fieldNames(0, Number.MAX_SAFE_INTEGER);
+      for (const f of ['@timestamp', 'message', 'source.ip', 'user.name', 'seq', 'event.category']) assert.ok(names.includes(f), f);
+      assert.equal(await store.getState('k'), undefined);
+      await store.putState('k', '{"a":1}');
+      await store.putState('k', '{"a":2}');
+      store = await factory.reopen(store);
+      assert.equal(await store.getState('k'), '{"a":2}');
+    } finally {
+      await factory.cleanup(store);
+    }
+  });
+
   test(`${name}: committed events survive a reopen and the chain verifies`, async () => {
     let store = await factory.make();
     try {
