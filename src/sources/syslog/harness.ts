@@ -73,7 +73,17 @@ export async function startHarness(
       }
       return c;
     },
-    stored: async () => (await store.stats()).events,
+    async stored() {
+      // stats() can fail for a moment while a partition is being sealed: ask again (bounded)
+      for (let i = 0; ; i++) {
+        try {
+          return (await store.stats()).events;
+        } catch (err) {
+          if (i >= 20) throw err;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    },
     async waitStored(n, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       let c = await h.stored();

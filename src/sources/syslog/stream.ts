@@ -24,7 +24,7 @@ export class SyslogStreamSource implements Source {
   private listening = '';
   private readonly conns = new Set<Connection>();
   /** TCP connections open (for TLS, also those still in their handshake) */
-  private open = 0;
+  private readonly raw = new Set<Socket>();
   private accepted = 0;
   private refused = 0;
   private idleClosed = 0;
@@ -126,9 +126,8 @@ export class SyslogStreamSource implements Source {
   }
 
   private opened(socket: Socket): void {
-    this.open++;
-    socket.once('close', () => this.open--);
-    // a TLS client that connects and sends nothing at all is also held by no more than the handshake timeout
+    this.raw.add(socket);
+    socket.once('close', () => this.raw.delete(socket));
   }
 
   private accept(socket: Socket): void {
@@ -157,7 +156,8 @@ export class SyslogStreamSource implements Source {
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([...this.conns].map((c) => c.shutdown()));
-    // connections still in a TLS handshake (not yet Connections) are closed by close() once they end; bounded wait
+    // what is left are TLS clients still in their handshake: nothing of theirs was accepted yet
+    for (const s of this.raw) s.destroy();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
     clearTimeout(timer);
@@ -166,7 +166,7 @@ export class SyslogStreamSource implements Source {
   health(): Record<string, unknown> {
     return {
       listening: this.listening,
-      connections: this.open,
+      connections: this.raw.size,
       accepted: this.accepted,
       refused: this.refused,
       idle_closed: this.idleClosed,
