@@ -1,11 +1,11 @@
 import { isObject, type EcsEvent } from '../../schema/event.js';
 import type { EventMatcher, RuleMatch, RuleMeta, RuleProblem } from '../types.js';
 import { patternMatcher } from './condition.js';
-import { RENAME_4688, RENAME_DEFENDER, type EventView, type Getter } from './fields.js';
+import { KEYWORD_KEY, KEYWORD_SCAN_KEY, keywordScanTexts, RENAME_4688, RENAME_DEFENDER, type EventView, type Getter } from './fields.js';
 import { eventKeys, eventSources, logsourceKey } from './logsource.js';
 import type { ConditionNode, Detection, LogSource, SigmaFilter, SigmaRule } from './model.js';
 import { ModifierError } from './modifiers.js';
-import { compileItem, lowerValues, type CompiledItem, type Need, type Pred } from './predicates.js';
+import { compileItem, lowerValues, MAX_SCAN_LITERAL, type CompiledItem, type Need, type Pred } from './predicates.js';
 import { LiteralAutomaton } from './prefilter.js';
 
 /*
@@ -47,6 +47,8 @@ interface Req {
 }
 
 interface CRule {
+  idx: number;
+  bucket: number;
   meta: RuleMeta;
   test: Pred;
   req: Req | undefined;
@@ -56,6 +58,8 @@ interface CRule {
 }
 
 interface FieldScan {
+  /** the event it was last scanned for */
+  seen: number;
   key: string;
   get: Getter | undefined;
   auto: LiteralAutomaton | undefined;
@@ -63,7 +67,11 @@ interface FieldScan {
 }
 
 interface Bucket {
+  idx: number;
   rules: CRule[];
+  /** rules without a literal requirement: evaluated for every event routed here */
+  ungated: CRule[];
+  gatedCount: number;
   scans: FieldScan[];
 }
 
@@ -78,7 +86,8 @@ class Registry {
     const ids: number[] = [];
     let lm = this.lits.get(n.key);
     if (!lm) this.lits.set(n.key, (lm = new Map<string, number>()));
-    for (const l of n.lits) {
+    for (const full of n.lits) {
+      const l = full.length > MAX_SCAN_LITERAL ? full.slice(0, MAX_SCAN_LITERAL) : full;
       let id = lm.get(l);
       if (id === undefined) lm.set(l, (id = this.next++));
       ids.push(id);
@@ -151,7 +160,12 @@ interface CompiledDetection {
   keys: string[];
 }
 
-type Gate = (ids: readonly number[], test: Pred) => Pred;
+interface Gate {
+  /** the test, run only when one of the ids was seen */
+  gated(ids: readonly number[], test: Pred): Pred;
+  /** true when one of the ids was seen */
+  seen(ids: readonly number[]): Pred;
+}
 
 function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholders: Record<string, readonly string[]>, gate: Gate): CompiledDetection {
   const names = [...d.searches.keys()];
@@ -168,8 +182,13 @@ function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholde
         if (!it.need) continue;
         keys.add(it.need.key);
         const ids = reg.reqOf(it.need, it.get);
-        // an item's own need gates it: its patterns are not run when none of its literals was seen
-        if (it.cost > 0) it.test = gate(ids, it.test);
+        if (it.byStamps) {
+          // decided by the prefilter alone: seen literals and whole values are the matches
+          const per = it.byStamps.map((n) => gate.seen(reg.reqOf(n, it.get)));
+          const all = it.stampsAll === true;
+          it.test = per.length === 1 && per[0] ? per[0] : all ? (v) => per.every((p) => p(v)) : (v) => per.some((p) => p(v));
+          it.cost = 0;
+        } else if (it.cost > 0) it.test = gate.gated(ids, it.test); // patterns are not run when none of the item's literals was seen
         if (!best || ids.length < best.length) best = ids;
       }
       groups.push({ items, need: best });
@@ -190,6 +209,18 @@ function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholde
   const test = condPred(d.condition, (n) => preds.get(n) ?? (() => false), names);
   const need = condNeed(d.condition, (n) => needs.get(n), names);
   return { test, need, searches, keys: [...keys] };
+}
+
+/** CPU milliseconds one evaluation of a rule takes (errors are reported on the normal path). */
+function cpuTime(r: CRule, v: EventView): number {
+  const c = process.cpuUsage();
+  try {
+    r.test(v);
+  } catch {
+    // reported on the normal path
+  }
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
 }
 
 /** The view of one event: Windows data and renames worked out once. */
@@ -220,12 +251,21 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   // prefilter stamps: stamp[id] === epoch when requirement id was seen in the current event
   let stamp = new Uint32Array(1);
   let epoch = 0;
-  const gate: Gate = (ids, test) => {
-    const a = Int32Array.from(ids);
-    return (v) => {
-      for (const id of a) if (stamp[id] === epoch) return test(v);
-      return false;
-    };
+  const gate: Gate = {
+    gated: (ids, test) => {
+      const a = Int32Array.from(ids);
+      return (v) => {
+        for (const id of a) if (stamp[id] === epoch) return test(v);
+        return false;
+      };
+    },
+    seen: (ids) => {
+      const a = Int32Array.from(ids);
+      return () => {
+        for (const id of a) if (stamp[id] === epoch) return true;
+        return false;
+      };
+    },
   };
   const compiled: Array<{ r: CRule; key: string }> = [];
   for (const rule of rules) {
@@ -240,7 +280,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
         d.keys.push(...fd.keys);
       }
       const req = d.need ? { ids: Int32Array.from(new Set(d.need)) } : undefined;
-      compiled.push({ r: { meta: rule.meta, test, req, searches: d.searches, disabled: false, keys: d.keys }, key: logsourceKey(rule.logsource) });
+      compiled.push({ r: { idx: compiled.length, bucket: -1, meta: rule.meta, test, req, searches: d.searches, disabled: false, keys: d.keys }, key: logsourceKey(rule.logsource) });
     } catch (e) {
       const code = e instanceof ModifierError ? e.code : 'SIGMA_COMPILE';
       problems.push({ code, message: e instanceof Error ? e.message : String(e), location: rule.meta.location, ruleId: rule.meta.id });
@@ -253,14 +293,17 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     const lm = reg.lits.get(key);
     const em = reg.exact.get(key);
     const auto = lm && lm.size > 0 ? new LiteralAutomaton([...lm.keys()], [...lm.values()]) : undefined;
-    scans.set(key, { key, get: undefined, auto, exact: em && em.size > 0 ? em : undefined });
+    scans.set(key, { seen: 0, key, get: undefined, auto, exact: em && em.size > 0 ? em : undefined });
   }
   // getters: any item's getter for the key reads the same values; take them from the compiled items' keys
   const buckets = new Map<string, Bucket>();
   for (const { r, key } of compiled) {
     let b = buckets.get(key);
-    if (!b) buckets.set(key, (b = { rules: [], scans: [] }));
+    if (!b) buckets.set(key, (b = { idx: buckets.size, rules: [], ungated: [], gatedCount: 0, scans: [] }));
     b.rules.push(r);
+    r.bucket = b.idx;
+    if (r.req) b.gatedCount++;
+    else b.ungated.push(r);
   }
   for (const b of buckets.values()) {
     const ks = new Set<string>();
@@ -268,8 +311,21 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     b.scans = [...ks].map((k) => scans.get(k)).filter((s): s is FieldScan => s !== undefined);
   }
   for (const s of scans.values()) s.get = reg.getters.get(s.key);
+  const kw = scans.get(KEYWORD_KEY);
+  if (kw) {
+    kw.key = KEYWORD_SCAN_KEY;
+    kw.get = keywordScanTexts;
+  }
 
   stamp = new Uint32Array(Math.max(1, reg.next));
+  // requirement id → the rules it lets through; a rule is evaluated when one of its ids was seen (ruleStamp)
+  const idRules: number[][] = Array.from({ length: reg.next }, () => []);
+  for (const { r } of compiled) if (r.req) for (const id of r.req.ids) idRules[id]?.push(r.idx);
+  const ruleStamp = new Uint32Array(Math.max(1, compiled.length));
+  const bucketStamp = new Uint32Array(Math.max(1, buckets.size));
+  const byIdx = compiled.map((c) => c.r);
+  const hits: number[] = [];
+  const cand: CRule[] = [];
   const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0 };
   const routeCache = new Map<string, Bucket[]>();
 
@@ -309,55 +365,64 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     epoch = (epoch + 1) >>> 0;
     if (epoch === 0) {
       stamp.fill(0);
+      ruleStamp.fill(0);
+      bucketStamp.fill(0);
+      for (const sc of scans.values()) sc.seen = 0;
       epoch = 1;
     }
-    const scanned = routed.length > 1 ? new Set<string>() : undefined;
     for (const b of routed) {
+      bucketStamp[b.idx] = epoch;
       for (const s of b.scans) {
-        if (scanned) {
-          if (scanned.has(s.key)) continue;
-          scanned.add(s.key);
-        }
+        if (s.seen === epoch) continue;
+        s.seen = epoch;
         const vals = lowerValues(v, s.key, s.get);
         for (const t of vals) {
-          s.auto?.scan(t, stamp, epoch);
+          s.auto?.scan(t, stamp, epoch, hits);
           const ids = s.exact?.get(t);
-          if (ids) for (const id of ids) stamp[id] = epoch;
-        }
-      }
-    }
-    const out: RuleMatch[] = [];
-    const t0 = now();
-    for (const b of routed) {
-      for (const r of b.rules) {
-        if (r.disabled) continue;
-        if (r.req) {
-          let seen = false;
-          for (const id of r.req.ids) {
-            if (stamp[id] === epoch) {
-              seen = true;
-              break;
+          if (ids) {
+            for (const id of ids) {
+              stamp[id] = epoch;
+              hits.push(id);
             }
           }
-          if (!seen) {
-            stats.prefiltered++;
-            continue;
-          }
-        }
-        stats.evaluated++;
-        let hit: boolean;
-        try {
-          hit = r.test(v);
-        } catch (e) {
-          disable(r, 'SIGMA_RULE_THREW', `rule disabled: it threw ${e instanceof Error ? e.message : String(e)}`);
-          continue;
-        }
-        if (hit) {
-          stats.matches++;
-          out.push({ rule: r.meta, explanation: explain(r, v) });
         }
       }
     }
+    // the gated rules of routed buckets one of whose literals was seen
+    for (const id of hits) {
+      const rs = idRules[id];
+      if (!rs) continue;
+      for (const ri of rs) {
+        if (ruleStamp[ri] === epoch) continue;
+        ruleStamp[ri] = epoch;
+        const r = byIdx[ri];
+        if (r && bucketStamp[r.bucket] === epoch) cand.push(r);
+      }
+    }
+    hits.length = 0;
+    let gated = 0;
+    for (const b of routed) gated += b.gatedCount;
+    stats.prefiltered += gated - cand.length;
+    const out: RuleMatch[] = [];
+    const t0 = now();
+    const evaluate = (r: CRule): void => {
+      if (r.disabled) return;
+      stats.evaluated++;
+      let hit: boolean;
+      try {
+        hit = r.test(v);
+      } catch (e) {
+        disable(r, 'SIGMA_RULE_THREW', `rule disabled: it threw ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
+      if (hit) {
+        stats.matches++;
+        out.push({ rule: r.meta, explanation: explain(r, v) });
+      }
+    };
+    for (const b of routed) for (const r of b.ungated) evaluate(r);
+    for (const r of cand) evaluate(r);
+    cand.length = 0;
     if (now() - t0 > budget) findSlow(routed, v);
     return out;
   };
@@ -367,14 +432,9 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     for (const b of routed) {
       for (const r of b.rules) {
         if (r.disabled) continue;
-        const t = now();
-        try {
-          r.test(v);
-        } catch {
-          // reported on the normal path
-        }
-        const took = now() - t;
-        if (took > budget) disable(r, 'SIGMA_RULE_BUDGET', `rule disabled: one event took ${took.toFixed(1)} ms (budget ${budget} ms)`);
+        // CPU time, twice: a rule is not disabled because the process was descheduled while it ran
+        const took = Math.min(cpuTime(r, v), cpuTime(r, v));
+        if (took > budget) disable(r, 'SIGMA_RULE_BUDGET', `rule disabled: one event took ${took.toFixed(1)} ms of CPU (budget ${budget} ms)`);
       }
     }
   };

@@ -177,19 +177,39 @@ export function fieldKey(field: string, ls: LogSource): string {
   return `ecs:${field}`;
 }
 
-/** Texts a keyword (field-less) search looks at: message, event.original, and Windows event/user data values. */
+/**
+ * Texts a keyword (field-less) search looks at: the message and event.original; for Windows events the event data
+ * and user data values and the message (event.original there is the JSON or XML record, not text to search).
+ */
 export function keywordTexts(v: EventView): unknown[] {
   const out: unknown[] = [];
   const m = v.e[F.message];
   if (m !== undefined) out.push(m);
+  if (v.ed !== undefined || v.ud !== undefined) {
+    if (v.ed) for (const x of Object.values(v.ed)) out.push(x);
+    if (v.ud) for (const x of Object.values(v.ud)) out.push(x);
+    return out;
+  }
   const ev = v.e['event'];
   if (isObject(ev) && ev['original'] !== undefined && ev['original'] !== m) out.push(ev['original']);
-  if (v.ed) for (const x of Object.values(v.ed)) out.push(x);
-  if (v.ud) for (const x of Object.values(v.ud)) out.push(x);
   return out;
 }
 
+/**
+ * What the prefilter scans for keyword literals: as keywordTexts, but only event.original when it contains the
+ * message (a literal in the message is then in the original too), so the line is not scanned twice.
+ */
+export function keywordScanTexts(v: EventView): unknown[] {
+  if (v.ed !== undefined || v.ud !== undefined) return keywordTexts(v);
+  const m = v.e[F.message];
+  const ev = v.e['event'];
+  const o = isObject(ev) ? ev['original'] : undefined;
+  if (typeof o === 'string' && typeof m === 'string' && o.length >= m.length && o.endsWith(m)) return [o];
+  return keywordTexts(v);
+}
+
 export const KEYWORD_KEY = '#keywords';
+export const KEYWORD_SCAN_KEY = '#keywords-scan';
 
 /** The text values of a field value: scalars as text, arrays flattened one level; null/objects give none. */
 export function texts(val: unknown): string[] {

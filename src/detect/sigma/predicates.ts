@@ -27,6 +27,48 @@ export interface CompiledItem {
   text: string;
   /** the field's getter (undefined for keyword items) */
   get: Getter | undefined;
+  /**
+   * When the item is decided by the prefilter alone (case-insensitive exact values and `*literal*` patterns): per
+   * original value (AND under `all`, else OR), the needs one of which must have been seen. The key is `need.key`.
+   */
+  byStamps?: Need[];
+  /** byStamps under `all`: every original value must have been seen */
+  stampsAll?: boolean;
+}
+
+/** Longest literal the prefilter scans for; longer literals are cut to their first characters. */
+export const MAX_SCAN_LITERAL = 16;
+
+/** The item as stamp checks, when every alternative is a plain value or a `*literal*` (see CompiledItem.byStamps). */
+function stampPlan(spec: ItemSpec, key: string, implicitContains: boolean): Need[] | undefined {
+  if (spec.type !== 'str' || spec.neq || spec.cased) return undefined;
+  const out: Need[] = [];
+  for (const alts of spec.values) {
+    const n: Need = { key, lits: [], exact: [] };
+    for (const a of alts) {
+      if (a.kind === 'null') return undefined;
+      if (a.kind === 'num' || a.kind === 'bool') {
+        const forms = a.kind === 'num' ? [...new Set([a.raw.toLowerCase(), String(a.value)])] : [String(a.value)];
+        if (implicitContains) {
+          if (forms.length > 1 || (forms[0] ?? '').length < 2) return undefined;
+          n.lits.push(forms[0] ?? '');
+        } else n.exact.push(...forms);
+        continue;
+      }
+      const p = a.parts;
+      const only = p.length === 1 && p[0]?.t === 'lit' ? p[0].s : undefined;
+      const inner = p.length === 3 && p[0]?.t === 'star' && p[1]?.t === 'lit' && p[2]?.t === 'star' ? p[1].s : undefined;
+      if (p.length === 0 && !implicitContains) n.exact.push('');
+      else if (only !== undefined && !implicitContains) n.exact.push(only.toLowerCase());
+      else {
+        const l = only ?? inner;
+        if (l === undefined || l.length < 2 || l.length > MAX_SCAN_LITERAL || l.toLowerCase().length !== l.length) return undefined;
+        n.lits.push(l.toLowerCase());
+      }
+    }
+    out.push(n);
+  }
+  return out;
 }
 
 /** Lower-cased (or as is, when cased) text values of a field, cached per event. */
@@ -221,7 +263,13 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
         return (v) => anyAlt(valuesOf(v, key, g, cased), tests);
       });
       const allExact = spec.values.every((alts) => alts.every((a) => a.kind !== 'str' || (a.parts.length <= 1 && a.parts.every((p) => p.t === 'lit'))));
-      return { test, need: needOf(spec, key, implicitContains), cost: allExact ? 0 : 1, text, get };
+      const c: CompiledItem = { test, need: needOf(spec, key, implicitContains), cost: allExact ? 0 : 1, text, get };
+      const plan = stampPlan(spec, key, implicitContains);
+      if (plan) {
+        c.byStamps = plan;
+        c.stampsAll = spec.all;
+      }
+      return c;
     }
     case 're': {
       const res = spec.values.map((alts) => alts.flatMap((a) => (a.kind === 'str' ? [compileSigmaRegex(a.raw, spec.re)] : [])));

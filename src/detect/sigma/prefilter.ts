@@ -10,7 +10,7 @@ const MAX_LITERAL = 256;
 export class LiteralAutomaton {
   private readonly classOf: Uint16Array;
   private readonly nClasses: number;
-  private readonly goto: Int32Array;
+  private readonly goto: Int32Array | Uint16Array;
   /** per node: start/end into outIds (patterns ending here, suffix outputs included) */
   private readonly outStart: Int32Array;
   private readonly outEnd: Int32Array;
@@ -76,7 +76,8 @@ export class LiteralAutomaton {
         } else go[node * nClasses + c] = go[f * nClasses + c] ?? 0;
       }
     }
-    this.goto = go;
+    // rows of 16-bit states when they fit: half the memory, fewer cache misses while scanning
+    this.goto = nNodes <= 65535 ? Uint16Array.from(go) : go;
     this.outStart = new Int32Array(nNodes);
     this.outEnd = new Int32Array(nNodes);
     const flat: number[] = [];
@@ -92,8 +93,8 @@ export class LiteralAutomaton {
     return this.outStart.length;
   }
 
-  /** Stamps `stamp[id] = epoch` for every literal found in `text` (lower-cased by the caller). */
-  scan(text: string, stamp: Uint32Array, epoch: number): void {
+  /** Stamps `stamp[id] = epoch` for every literal found in `text` (lower-cased by the caller); new ids go to `hits`. */
+  scan(text: string, stamp: Uint32Array, epoch: number, hits: number[]): void {
     const go = this.goto;
     const cls = this.classOf;
     const nc = this.nClasses;
@@ -105,7 +106,13 @@ export class LiteralAutomaton {
       node = go[node * nc + (cls[text.charCodeAt(i)] ?? 0)] ?? 0;
       const s = os[node] ?? 0;
       const e = oe[node] ?? 0;
-      for (let k = s; k < e; k++) stamp[ids[k] ?? 0] = epoch;
+      for (let k = s; k < e; k++) {
+        const id = ids[k] ?? 0;
+        if (stamp[id] !== epoch) {
+          stamp[id] = epoch;
+          hits.push(id);
+        }
+      }
     }
   }
 }
