@@ -82,6 +82,12 @@ export function apply(event: EcsEvent, f: Fields): void {
       case A.userId:
         (user ??= child(event, 'user'))['id'] = v;
         break;
+      case A.userEffectiveId:
+        child((user ??= child(event, 'user')), 'effective')['id'] = v;
+        break;
+      case A.processTtyName:
+        child(child(event, 'process'), 'tty')['name'] = v;
+        break;
       case A.userAuthMethod:
         child((user ??= child(event, 'user')), 'authentication')['method'] = v;
         break;
@@ -111,6 +117,12 @@ export function apply(event: EcsEvent, f: Fields): void {
         break;
       case A.pamType:
         child((vigil ??= child(event, 'vigil')), 'pam')['type'] = v;
+        break;
+      case A.pamLogname:
+        child((vigil ??= child(event, 'vigil')), 'pam')['logname'] = v;
+        break;
+      case A.pamRuser:
+        child((vigil ??= child(event, 'vigil')), 'pam')['ruser'] = v;
         break;
       default:
         setPath(event, k, v);
