@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { VigilError, errorMessage, systemErrorCode } from '../core/errors.js';
 import { VERSION } from '../version.js';
+import { alertsCommand } from './commands/alerts.js';
+import { huntCommand } from './commands/hunt.js';
 import { ingestCommand } from './commands/ingest.js';
 import { parseCommand } from './commands/parse.js';
+import { rulesCommand } from './commands/rules.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 import { tailCommand } from './commands/tail.js';
@@ -11,9 +14,6 @@ import { CliExit } from './io.js';
 
 /** Commands of the contract whose feature has not landed yet. */
 const LATER: [string, string, string][] = [
-  ['alerts', 'list alerts', '[args...]'],
-  ['rules', 'validate rules and run their test events (lint|test)', '[args...]'],
-  ['hunt', 'run a Sigma rule over stored history', '[rule]'],
   ['simulate', 'replay an attack scenario into a running Vigil', '[scenario]'],
 ];
 
@@ -29,6 +29,9 @@ export function buildProgram(): Command {
   searchCommand(program);
   verifyCommand(program);
   parseCommand(program);
+  alertsCommand(program);
+  rulesCommand(program);
+  huntCommand(program);
   tailCommand(program);
   for (const [name, desc, args] of LATER) {
     program

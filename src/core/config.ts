@@ -44,6 +44,11 @@ export const ConfigSchema = z.strictObject({
       queue_events: z.number().int().min(1000).max(10_000_000).default(50_000).describe('events waiting for the store before senders are slowed'),
     })
     .prefault({}),
+  rules: z
+    .strictObject({
+      paths: z.array(z.string().min(1)).max(1000).default([]).describe('Sigma rule files and folders loaded besides the shipped rules/ (also --rules PATH)'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

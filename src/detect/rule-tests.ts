@@ -172,3 +172,30 @@ export function runRuleTests(paths: readonly string[], now: number = Date.now())
   const passed = results.filter((r) => r.ok).length;
   return { results, problems, untested, passed, failed: results.length - passed };
 }
+
+export interface AdHocResult {
+  rule: string;
+  events: number;
+  /** 1-based positions of the events the rule matched (detection rules) */
+  matched: number[];
+  /** times the rule fired: matches for a detection rule, firings for a correlation */
+  fired: number;
+  alerts: EcsEvent[];
+  problems: RuleProblem[];
+}
+
+/** Feeds given events (lines or ECS maps) to a fresh engine over the rule's file: POST /api/v1/rules/{id}/test. */
+export function testRuleWithEvents(ruleFile: string, ruleId: string, items: readonly unknown[], now: number = Date.now()): AdHocResult {
+  if (items.length > MAX_EVENTS) throw new Error(`more than ${MAX_EVENTS} events`);
+  const events = testEvents(items, now);
+  const rules = loadRuleSet([ruleFile], { shipped: false });
+  const engine = new DetectionEngine({ rules, now: () => now });
+  const matched: number[] = [];
+  events.forEach((e, i) => {
+    if (rules.matcher.match(structuredClone(e)).some((m) => m.rule.id === ruleId)) matched.push(i + 1);
+    engine.process([e]);
+  });
+  const alerts = engine.takeQueued().filter((a) => (a['rule'] as { id?: string } | undefined)?.id === ruleId);
+  const fired = engine.status().find((s) => s.id === ruleId)?.hits ?? 0;
+  return { rule: ruleId, events: events.length, matched, fired, alerts, problems: rules.problems };
+}

@@ -11,6 +11,8 @@ import { Telemetry } from '../../core/telemetry.js';
 import { LineParser } from '../../parsers/line.js';
 import { findFormat, formatNames } from '../../parsers/registry.js';
 import { isParseFailure } from '../../schema/event.js';
+import { DetectionEngine } from '../../detect/engine.js';
+import { loadRuleSet } from '../../detect/ruleset.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
 import { CliExit, printJson } from '../io.js';
 import { Progress } from '../progress.js';
@@ -44,8 +46,10 @@ export function ingestCommand(program: Command): void {
     .option('--data-dir <dir>', 'data directory')
     .option('--format <name>', 'parser to use (default: detected per line)')
     .option('--json', 'machine-readable summary')
-    .action(async (files: string[], opts: { dataDir?: string; format?: string; json?: boolean }) => {
+    .option('--rules <path>', 'Sigma rule file or folder, besides the shipped rules (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (files: string[], opts: { dataDir?: string; format?: string; json?: boolean; rules: string[] }) => {
       const config = loadConfig(undefined, process.env, opts.dataDir);
+      config.rules.paths.push(...opts.rules);
       if (opts.format !== undefined && !findFormat(opts.format)) {
         throw new CliExit(2, `unknown format '${opts.format}' (known: ${formatNames().join(', ')})`);
       }
@@ -70,7 +74,11 @@ export function ingestCommand(program: Command): void {
       const failures = failureCounter();
       try {
         await store.open();
-        const pipeline = new Pipeline({ store, telemetry: new Telemetry(), parser: new LineParser(), transforms: [failures] });
+        const telemetry = new Telemetry();
+        const detection = new DetectionEngine({ rules: loadRuleSet(config.rules.paths), telemetry, dataDir: config.data_dir, snapshotEveryMs: 0, log: (m) => process.stderr.write(`vigil: ${m}\n`) });
+        const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), transforms: [failures, detection] });
+        detection.attach((alerts) => pipeline.submitEvents(alerts));
+        detection.start();
         const progress = new Progress(Boolean(process.stderr.isTTY) && !opts.json, total);
         let bytes = 0;
         let stored = 0;
@@ -100,10 +108,11 @@ export function ingestCommand(program: Command): void {
           await flush();
         }
         await Promise.all(inflight);
+        await detection.stop();
         await pipeline.drain();
         progress.update(bytes, stored, true);
         progress.done();
-        const summary: Summary = { files: files.length, stored, parse_failures: failures.count, alerts: 0, seconds: (Date.now() - started) / 1000 };
+        const summary: Summary = { files: files.length, stored, parse_failures: failures.count, alerts: detection.raised, seconds: (Date.now() - started) / 1000 };
         if (opts.json) printJson(summary);
         else {
           process.stdout.write(

@@ -8,8 +8,10 @@ export function serveCommand(program: Command): void {
     .description('run Vigil: HTTP API and UI, ingest, detection and alerting, as configured')
     .option('--config <file>', 'YAML config file (validated at start)')
     .option('--data-dir <dir>', 'data directory (default ./data, or VIGIL_DATA_DIR)')
-    .action(async (opts: { config?: string; dataDir?: string }) => {
+    .option('--rules <path>', 'Sigma rule file or folder, besides the shipped rules (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (opts: { config?: string; dataDir?: string; rules: string[] }) => {
       const config = loadConfig(opts.config, process.env, opts.dataDir);
+      config.rules.paths.push(...opts.rules);
       const running = await startServer(config, process.env);
       process.stderr.write(`vigil: listening on ${running.url} (data in ${config.data_dir})\n`);
       if (running.tokenPath) {
