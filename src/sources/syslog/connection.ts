@@ -119,7 +119,14 @@ export class Connection {
       this.socket.setTimeout(0);
       this.socket.pause();
     }
-    const p: Promise<void> = this.deps.pipeline.submitRecords(records).then(
+    let submitted: Promise<unknown>;
+    try {
+      submitted = this.deps.pipeline.submitRecords(records);
+    } catch (err) {
+      // a parser bug must cost this connection at most, never the listener
+      submitted = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const p: Promise<void> = submitted.then(
       () => this.deps.tel.sent(n),
       (err: unknown) => {
         // not stored and not acknowledged: close the connection so that the sender sees the failure

@@ -78,7 +78,7 @@ export class SyslogStreamSource implements Source {
     server.on('connection', (socket: Socket) => this.opened(socket));
     server.on('secureConnection', (socket: TLSSocket) => {
       // client_auth optional: no certificate is fine, a certificate that does not verify is not
-      if (t.client_auth === 'optional' && !socket.authorized && Object.keys(socket.getPeerCertificate()).length > 0) {
+      if (t.client_auth === 'optional' && !socket.authorized && Object.keys(socket.getPeerCertificate() ?? {}).length > 0) {
         this.handshakeFailures++;
         this.tel.error('client_cert_invalid', 'tls_handshake');
         this.errLog.write(`client certificate of ${socket.remoteAddress ?? '?'} refused: ${errorText(socket.authorizationError)}`);

@@ -127,7 +127,13 @@ export class SyslogUdpSource implements Source {
       const batch = this.queue.shift() as SyslogRecord[];
       this.queued -= batch.length;
       this.inflight++;
-      this.ctx.pipeline.submitRecords(batch).then(
+      let submitted: Promise<unknown>;
+      try {
+        submitted = this.ctx.pipeline.submitRecords(batch);
+      } catch (err) {
+        submitted = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      submitted.then(
         () => this.tel.sent(batch.length),
         (err: unknown) => {
           this.tel.error(errorCode(err), 'submit');
