@@ -29,6 +29,8 @@ export class GzReader {
   /** the first decompressed bytes are known: the skip offset is decided */
   private started = false;
   ended = false;
+  /** a file with the same content is still being read: this one waits until that one is done */
+  deferred = false;
 
   constructor(
     readonly key: string,
@@ -38,7 +40,7 @@ export class GzReader {
     encoding: BufferEncoding,
     multiline: MultilineConfig | undefined,
     /** what was already read of content that starts with these bytes (fingerprint, its length) */
-    private readonly known: (fp: string, len: number) => number | undefined,
+    private readonly known: (fp: string, len: number) => number | 'busy' | undefined,
   ) {
     this.committed = start;
     this.skip = start;
@@ -74,12 +76,14 @@ export class GzReader {
         this.prefixLen += r.value.length;
         if (this.prefixLen <= FP_BYTES) continue;
         this.begin();
+        if (this.deferred) return got;
       } else this.consume(r.value, now, out);
     }
     if (this.ended) {
       await this.piped;
       if (this.failure) throw this.failure;
       if (!this.started) this.begin();
+      if (this.deferred) return got;
       this.drainPrefix(now, out);
       const lines: Line[] = [];
       this.splitter.flush(this.pos, lines);
@@ -105,7 +109,8 @@ export class GzReader {
     // called with more than FP_BYTES, or with the whole content of a short file: a short file is only the same
     // content as a file fingerprinted at exactly its length
     const seen = this.known(fingerprint(head.subarray(0, len)), len);
-    if (seen !== undefined && seen > this.skip) {
+    if (seen === 'busy') this.deferred = true;
+    else if (seen !== undefined && seen > this.skip) {
       this.skip = seen;
       this.committed = seen;
     }

@@ -26,6 +26,8 @@ const MAX_WATCHERS = 256;
 /** a file renamed away or deleted is read until it has not grown for this long, then closed */
 export const CLOSE_GONE_MS = 2000;
 const RETRY_MS = 1000;
+/** a gzip file is read once it has not changed for this long (not while gzip is still writing it) */
+const GZ_SETTLE_MS = 1500;
 /** records per submission at most (the store commits up to 10,000 events in one transaction) */
 const SUBMIT_RECORDS = 5000;
 
@@ -42,7 +44,7 @@ export class FileSource implements Source {
   private readonly checkpoints: Checkpoints;
   private readonly excluded: (path: string) => boolean;
   private readonly tailers = new Map<string, Tailer>();
-  private readonly gzQueue: { key: string; path: string; fp: string; start: number }[] = [];
+  private readonly gzQueue: { key: string; path: string; fp: string; start: number; notBefore?: number }[] = [];
   private gz: GzReader | undefined;
   private readonly failed = new Map<string, string>();
   private readonly skipped = new Set<string>();
@@ -181,7 +183,7 @@ export class FileSource implements Source {
       if (!this.running) return;
       if (this.excluded(p)) continue;
       if (p.endsWith('.gz')) {
-        if (this.cfg.read_rotated_gzip) await this.noteGzip(p);
+        if (this.cfg.read_rotated_gzip) await this.noteGzip(p, now);
         continue;
       }
       let st;
@@ -254,6 +256,12 @@ export class FileSource implements Source {
       } else {
         // the inode was reused by another file: what was read of the old content is kept for lookups by content
         if (entry && !entry.gz) this.checkpoints.retire(entry);
+        if (n === FP_BYTES && this.openWithContent(fp, n, key)) {
+          // a copy of a file still being read (copytruncate): it waits until that file was truncated or closed,
+          // when what was read of it is known exactly
+          await handle.close();
+          return;
+        }
         const known = n === FP_BYTES ? this.checkpoints.knownOffset(fp, n, key) : undefined;
         if (known !== undefined) start = Math.min(known, st.size);
         else start = this.firstScan && this.cfg.start_at === 'end' ? st.size : 0;
@@ -273,26 +281,29 @@ export class FileSource implements Source {
   }
 
   /** A gzip'd file is queued to be read once, unless it was read (or is known from its first bytes) already. */
-  private async noteGzip(path: string): Promise<void> {
+  private async noteGzip(path: string, now: number): Promise<void> {
     try {
       const handle = await open(path, 'r');
-      let st, fp;
+      let st, head;
       try {
         st = await handle.stat();
-        const head = Buffer.allocUnsafe(FP_BYTES);
-        fp = fingerprint(head.subarray(0, await readAt(handle, head, FP_BYTES, 0)));
+        // one being written (gzip at work) is looked at again once it has not changed for a while
+        if (now - st.mtimeMs < GZ_SETTLE_MS) return;
+        const buf = Buffer.allocUnsafe(FP_BYTES);
+        head = buf.subarray(0, await readAt(handle, buf, FP_BYTES, 0));
       } finally {
         await handle.close();
       }
       const key = `${st.dev}:${st.ino}`;
       if (this.gz?.key === key || this.gzQueue.some((q) => q.key === key)) return;
       const entry = this.checkpoints.files.get(key);
-      if (entry?.gz && entry.fp === fp) {
+      const fp = fingerprint(head);
+      if (entry?.gz && entry.fp_len <= head.length && entry.fp === fingerprint(head.subarray(0, entry.fp_len))) {
         if (!entry.done) this.gzQueue.push({ key, path, fp, start: entry.offset });
         return;
       }
       const done = this.firstScan && this.cfg.start_at === 'end';
-      this.checkpoints.files.set(key, { path, fp, fp_len: FP_BYTES, offset: 0, gz: true, done, updated: Date.now() });
+      this.checkpoints.files.set(key, { path, fp, fp_len: head.length, offset: 0, gz: true, done, updated: now });
       this.dirty = true;
       if (!done && this.gzQueue.length < MAX_FILES) this.gzQueue.push({ key, path, fp, start: 0 });
       this.failed.delete(path);
@@ -432,14 +443,23 @@ export class FileSource implements Source {
   private async readGzip(budget: number, now: number, batches: Batch[]): Promise<boolean> {
     if (this.storeFailing) return false;
     if (!this.gz) {
-      const next = this.gzQueue.shift();
+      const i = this.gzQueue.findIndex((q) => (q.notBefore ?? 0) <= now);
+      const next = i >= 0 ? this.gzQueue.splice(i, 1)[0] : undefined;
       if (!next) return false;
-      this.gz = new GzReader(next.key, next.path, next.fp, next.start, this.cfg.encoding, this.cfg.multiline, (fp, len) => this.checkpoints.knownOffset(fp, len));
+      const known = (fp: string, len: number): number | 'busy' | undefined => (this.openWithContent(fp, len) ? 'busy' : this.checkpoints.knownOffset(fp, len));
+      this.gz = new GzReader(next.key, next.path, next.fp, next.start, this.cfg.encoding, this.cfg.multiline, known);
     }
     const g = this.gz;
     const lines: Line[] = [];
     try {
       await g.read(Math.max(budget, 64 * 1024), now, lines);
+      if (g.deferred) {
+        // compressed from a file that is still being read (deleted or renamed, not yet drained): after that one
+        g.close();
+        this.gz = undefined;
+        this.gzQueue.push({ key: g.key, path: g.path, fp: g.gzFp, start: g.committed, notBefore: now + SCAN_MS });
+        return false;
+      }
     } catch (err) {
       this.report(g.path, err, 'gunzip');
       const e = this.checkpoints.files.get(g.key);
@@ -452,6 +472,12 @@ export class FileSource implements Source {
     if (lines.length > 0) batches.push({ owner: g, path: g.path, lines });
     if (g.ended) this.stats.gzRead++;
     return g.ended;
+  }
+
+  /** A followed file (other than `exceptKey`) starts with these bytes. */
+  private openWithContent(fp: string, len: number, exceptKey?: string): boolean {
+    for (const t of this.tailers.values()) if (t.key !== exceptKey && t.fpLen === len && t.fp === fp) return true;
+    return false;
   }
 
   /** Brings a checkpoint entry up to date with what is committed. */
