@@ -19,8 +19,12 @@ interface Built {
 /** Numeric values only, as the metric functions of the language expect. */
 const numeric = (x: string): string => `CASE WHEN typeof(${x}) IN ('integer', 'real') THEN ${x} END`;
 
-/** The SQL for one partition: `SELECT k0…, c0… FROM … WHERE … GROUP BY k…`; each metric gives one or two columns. */
-export function buildAggregateSql(req: AggregateRequest, indexed: boolean): Built {
+/**
+ * The SQL for one partition: `SELECT k0…, c0… FROM … WHERE … GROUP BY k…`; each metric gives one or two columns.
+ * `whole`: the partition lies entirely inside the time range, so the time condition is left out and SQLite may scan
+ * the table or a covering index instead of walking the time index row by row (measured: about a third faster).
+ */
+export function buildAggregateSql(req: AggregateRequest, indexed: boolean, whole = false): Built {
   const target = new PartitionTarget(indexed);
   const f = compileFilter(req.filter, target);
   const joins: string[] = [];
@@ -69,12 +73,12 @@ export function buildAggregateSql(req: AggregateRequest, indexed: boolean): Buil
     }
   }
   const from = target.usesDoc ? 'events e JOIN docs d ON d.id = e.id' : 'events e';
-  const where = [`e.ts >= ? AND e.ts < ?`, `(${f.sql})`, ...notNull].join(' AND ');
+  const where = [...(whole ? [] : ['e.ts >= ? AND e.ts < ?']), `(${f.sql})`, ...notNull].join(' AND ');
   const select = [...keys.map((k, i) => `${k} AS k${i}`), ...cols.map((c, i) => `${c} AS c${i}`)].join(', ');
   const group = keys.length > 0 ? ` GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')}` : '';
   return {
     sql: `SELECT ${select} FROM ${[from, ...joins].join(', ')} WHERE ${where}${group}`,
-    params: [req.from, req.to, ...f.params],
+    params: whole ? f.params : [req.from, req.to, ...f.params],
   };
 }
 
@@ -234,13 +238,16 @@ export async function aggregatePartitions(
 ): Promise<AggregateResult> {
   const started = performance.now();
   const sealed = buildAggregateSql(req, true);
+  const sealedWhole = buildAggregateSql(req, true, true);
   const hot = buildAggregateSql(req, false);
   const merger = new Merger(req);
   let scanned = 0;
   for (const p of parts) {
     if (!overlaps(p.info, req.from, req.to)) continue;
     if (performance.now() - started > req.budgetMs) throw budgetError(`the query ran longer than its budget of ${req.budgetMs} ms: narrow the filter or time range`);
-    const b = p.info.state === 'sealed' ? sealed : hot;
+    const i = p.info;
+    const whole = i.state === 'sealed' && i.minTs !== null && i.maxTs !== null && i.minTs >= req.from && i.maxTs < req.to;
+    const b = i.state !== 'sealed' ? hot : whole ? sealedWhole : sealed;
     const stmt: Database.Statement = prepare(p.db, b.sql);
     for (const row of stmt.iterate(...b.params) as Iterable<Record<string, unknown>>) merger.add(row);
     scanned++;
