@@ -1,4 +1,5 @@
 import { parseQuery } from '../../../query/parser.js';
+import { printQuery } from '../../../query/printer.js';
 import { fieldType, isArrayField } from '../../../schema/types.js';
 import { patternMatcher } from '../condition.js';
 import { ECS_FIELDS } from '../fields.js';
@@ -165,7 +166,7 @@ export function huntQuery(rule: SigmaRule): HuntQuery {
   let p = c.node(rule.detection.condition);
   if (p.text === 'not *') p = { text: '*', exact: false };
   try {
-    parseQuery(p.text);
+    p = { ...p, text: printQuery(parseQuery(p.text)) };
   } catch (e) {
     c.notes.add(`the translated filter did not parse (${e instanceof Error ? e.message : String(e)}): widened to every event`);
     p = ALL;
