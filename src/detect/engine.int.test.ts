@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Pipeline } from '../core/pipeline.js';
+import { Telemetry } from '../core/telemetry.js';
+import { LineParser } from '../parsers/line.js';
+import { parseQuery } from '../query/parser.js';
+import { getPath, normalizeEvent, type EcsEvent } from '../schema/event.js';
+import { SqliteStore } from '../store/sqlite/index.js';
+import { DetectionEngine } from './engine.js';
+import { loadRuleSet } from './ruleset.js';
+import { statePath } from './state.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'vigil-engine-'));
+  dirs.push(d);
+  return d;
+}
+
+const failure = (i: number, ip: string): string => `Dec 10 06:55:${String(10 + i * 3).padStart(2, '0')} LabSZ sshd[${24200 + i}]: Failed password for root from ${ip} port ${40000 + i} ssh2`;
+
+const EVERY_EVENT = `
+title: Every sshd event
+id: every-sshd
+logsource: { product: linux, service: sshd }
+detection:
+  sel: { event.dataset: sshd }
+  condition: sel
+level: low
+`;
+
+test('through the real pipeline and store: alerts are stored after their evidence, which carries event ids', async () => {
+  const dir = tmp();
+  const store = new SqliteStore({ dir: join(dir, 'store'), sync: 'normal' });
+  await store.open();
+  try {
+    const telemetry = new Telemetry();
+    const engine = new DetectionEngine({ rules: loadRuleSet([]), telemetry, dataDir: dir, snapshotEveryMs: 0 });
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), transforms: [engine] });
+    engine.attach((a) => pipeline.submitEvents(a));
+    engine.start();
+    const lines = [...Array.from({ length: 10 }, (_, i) => failure(i, '203.0.113.9')), 'Dec 10 06:56:00 LabSZ sshd[1]: Connection closed by 10.0.0.1 [preauth]'];
+    await pipeline.submitRecords(lines.map((message) => ({ message, receivedAt: Date.now() })));
+    await engine.stop();
+    await pipeline.drain();
+    assert.equal(engine.raised, 1);
+    const all = { from: 0, to: Number.MAX_SAFE_INTEGER, limit: 100 };
+    const alerts = await store.search({ ...all, filter: parseQuery('event.kind:alert').filter });
+    assert.equal(alerts.total, 1);
+    const alert = alerts.events[0]?.event as EcsEvent;
+    const ids = getPath(alert, 'vigil.alert.evidence_ids') as string[];
+    assert.equal(ids.length, 10);
+    const withId = await store.search({ ...all, filter: parseQuery('event.kind:event and event.id:*').filter });
+    assert.deepEqual(withId.events.map((h) => getPath(h.event, 'event.id')).sort(), [...ids].sort(), 'exactly the matched events got an event.id');
+    const closed = await store.search({ ...all, filter: parseQuery('event.kind:event and not event.id:*').filter });
+    assert.equal(closed.total, 1);
+    assert.match(readFileSync(statePath(dir), 'utf8'), /203\.0\.113\.9/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('process() never blocks: beyond the alert queue bound alerts are dropped and counted', async () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'every.yml'), EVERY_EVENT);
+  const telemetry = new Telemetry();
+  const engine = new DetectionEngine({ rules: loadRuleSet([join(dir, 'every.yml')], { shipped: false }), telemetry, maxQueuedAlerts: 3 });
+  let calls = 0;
+  engine.attach(() => {
+    calls++;
+    return new Promise(() => {}); // a store that never commits
+  });
+  const parser = new LineParser();
+  const events = Array.from({ length: 10 }, (_, i) => normalizeEvent(parser.parse({ message: failure(i, '192.0.2.1'), receivedAt: 0 }), 0, 'generic', { expand: false }).event);
+  const started = performance.now();
+  engine.process(events);
+  await new Promise((r) => setImmediate(r));
+  engine.process(events);
+  assert.ok(performance.now() - started < 2000);
+  assert.equal(engine.raised, 3);
+  assert.equal(engine.dropped, 17);
+  assert.equal(calls, 1);
+  assert.match(await telemetry.metrics(), /vigil_component_discarded_events_total\{component="detect",kind="transform",reason="alert_queue_full",intentional="false"\} 17/);
+});
+
+test('correlation groups beyond the cap are evicted and counted in a metric', async () => {
+  const telemetry = new Telemetry();
+  const engine = new DetectionEngine({ rules: loadRuleSet([], { maxGroups: 3 }), telemetry });
+  const parser = new LineParser();
+  const events = Array.from({ length: 8 }, (_, i) => normalizeEvent(parser.parse({ message: failure(i, `192.0.2.${i}`), receivedAt: 0 }), 0, 'generic', { expand: false }).event);
+  engine.process(events);
+  assert.match(await telemetry.metrics(), /vigil_detect_correlation_dropped_total\{rule="3f9d6c52-8a1e-4c57-b0d4-6e2a9f41c7a3",reason="group_evicted"\} 5/);
+  assert.equal(engine.status().find((s) => s.id === '3f9d6c52-8a1e-4c57-b0d4-6e2a9f41c7a3')?.groups, 3);
+});
+
+test('hostile events and a damaged state file: no exception, empty windows, a warning', () => {
+  const dir = tmp();
+  mkdirSync(join(dir, 'detect'));
+  writeFileSync(statePath(dir), '{"correlations": {"version": 1, "seq": 1, "rules": {"x": {"fingerprint": "f", "groups": [{"key": 1}]}}}}');
+  const warnings: string[] = [];
+  const engine = new DetectionEngine({ rules: loadRuleSet([]), dataDir: dir, snapshotEveryMs: 0, log: (m) => warnings.push(m) });
+  engine.start();
+  assert.ok(warnings.some((w) => /damaged/.test(w)), warnings.join('\n'));
+  const weird: EcsEvent[] = [
+    {},
+    { '@timestamp': 'yesterday', event: { dataset: 'sshd', action: 'ssh_login', outcome: 'failure' }, source: { ip: ['a', { b: 1 }] } },
+    { event: 'x', source: null },
+    { event: { dataset: 'sshd', action: 'ssh_login', outcome: 'failure', kind: 'alert' } },
+    { '@timestamp': '2026-01-01T00:00:00Z', event: { dataset: 'sshd', action: 'ssh_login', outcome: 'failure', id: 'x'.repeat(1000) }, source: { ip: 'z'.repeat(100_000) } },
+  ];
+  assert.doesNotThrow(() => engine.process(weird));
+  assert.match(String(getPath(weird[4] as EcsEvent, 'event.id')), /^[0-9a-f-]{36}$/, 'an over-long event.id is replaced');
+  assert.equal(getPath(weird[3] as EcsEvent, 'event.id'), undefined, 'alerts are not matched again');
+});
