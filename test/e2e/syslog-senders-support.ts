@@ -129,7 +129,7 @@ export interface Vigil {
   stored(): Promise<number>;
   /** waits (bounded) until the store holds `n` events and that number stays put for `quietMs`, or until it has not
    * changed for 10 s; returns the last count */
-  settle(n: number, timeoutMs: number, quietMs?: number): Promise<number>;
+  settle(n: number, timeoutMs: number, quietMs?: number, pollMs?: number): Promise<number>;
   /** SIGTERM, then SIGKILL after 20 s; resolves with the exit */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -204,13 +204,19 @@ export async function startVigil(dir: string, config: Record<string, unknown>, t
       return body;
     },
     stored,
-    async settle(n, timeoutMs, quietMs = 1000) {
+    async settle(n, timeoutMs, quietMs = 1000, pollMs = 100) {
       const end = Date.now() + timeoutMs;
       let last = await stored();
       let since = Date.now();
       while (Date.now() < end) {
-        await sleep(100);
-        const now = await stored();
+        await sleep(pollMs);
+        let now: number;
+        try {
+          now = await stored();
+        } catch {
+          // a slow answer on a busy machine: ask again
+          continue;
+        }
         if (now !== last) {
           last = now;
           since = Date.now();
