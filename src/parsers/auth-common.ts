@@ -37,6 +37,10 @@ export const A = {
 
 export type Fields = Record<string, unknown>;
 
+// called only as HAS_OWN.call(object, key)
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const HAS_OWN = Object.prototype.hasOwnProperty;
+
 /** The object at `key` of `doc`, made when missing or not an own object (as setPath makes the segments of a path). */
 function child(doc: Record<string, unknown>, key: string): Record<string, unknown> {
   const o = doc[key];
@@ -57,7 +61,8 @@ export function apply(event: EcsEvent, f: Fields): void {
   let source: Record<string, unknown> | undefined;
   let vigil: Record<string, unknown> | undefined;
   for (const k in f) {
-    if (!Object.hasOwn(f, k)) continue;
+    // the for-in + hasOwnProperty pattern is one V8 answers from the enumeration cache (Object.hasOwn is a call)
+    if (!HAS_OWN.call(f, k)) continue;
     const v = f[k];
     if (v === undefined) continue;
     switch (k) {
