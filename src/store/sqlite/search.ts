@@ -68,9 +68,14 @@ function compileFor(req: SearchRequest, indexed: boolean): Compiled {
 /**
  * Newest-first search over the partitions. Each partition answers with the (time, id) of its newest matches from the
  * narrow events table; partitions are read newest first and skipped once they cannot change the newest-N answer;
- * documents are read only for the rows finally returned.
+ * documents are read only for the rows finally returned. Between partitions the search yields to the event loop
+ * (parsing and detection share this thread) and checks its time budget.
  */
-export function searchPartitions(parts: readonly PartitionHandle[], req: SearchRequest): SearchResult {
+export async function searchPartitions(
+  parts: readonly PartitionHandle[],
+  req: SearchRequest,
+  pause: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
+): Promise<SearchResult> {
   const started = performance.now();
   const candidates = parts.filter((p) => overlaps(p.info, req.from, req.to)).sort((a, b) => ceiling(b.info) - ceiling(a.info) || b.info.id - a.info.id);
   const compiled = { sealed: undefined as Compiled | undefined, hot: undefined as Compiled | undefined };
@@ -84,6 +89,7 @@ export function searchPartitions(parts: readonly PartitionHandle[], req: SearchR
     const floor = full && hits.length > 0 ? (hits[hits.length - 1] as Candidate).ts : -Infinity;
     const canImprove = req.limit > 0 && !(full && ceiling(p.info) < floor);
     if (!canImprove && total >= TOTAL_CAP) break;
+    if (scanned > 0) await pause();
     if (req.budgetMs !== undefined && performance.now() - started > req.budgetMs) {
       throw budgetError(`the search ran longer than its budget of ${req.budgetMs} ms: narrow the filter or time range`);
     }

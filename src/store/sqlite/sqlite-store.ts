@@ -77,7 +77,7 @@ export class SqliteStore implements Store {
   private readHold: Promise<void> | undefined;
   private walResetAt = WAL_RESET_BYTES;
   private closed = false;
-  /** aggregations in progress (they yield between partitions): read handles are not closed meanwhile */
+  /** searches and aggregations in progress (they yield between partitions): read handles are not closed meanwhile */
   private reading = 0;
   private readonly fieldCatalog = new FieldCatalog();
   lastSealMs = 0;
@@ -274,9 +274,11 @@ export class SqliteStore implements Store {
     while (this.readHold) await this.readHold;
     const parts = this.partitions().filter((p) => overlaps(p, req.from, req.to));
     const handles: PartitionHandle[] = parts.map((info) => ({ info, db: this.handle(info) }));
+    this.reading++;
     try {
-      return searchPartitions(handles, req);
+      return await searchPartitions(handles, req);
     } finally {
+      this.reading--;
       this.trimHandles();
     }
   }
