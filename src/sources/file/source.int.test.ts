@@ -192,3 +192,24 @@ test('invalid UTF-8 is kept as U+FFFD; a 1 MiB line is cut to 64 KiB and tagged;
     assert.equal(src.health()['lines_cut'], 1);
   });
 });
+
+test('a corrupt or truncated .gz is reported once and given up on; the other files are read', async () => {
+  await withHarness(async (h) => {
+    const f = join(h.logs, 'auth.log');
+    const gz = gzipSync(sshText(0, 400));
+    writeFileSync(`${f}.2.gz`, gz.subarray(0, gz.length >> 1));
+    writeFileSync(`${f}.3.gz`, Buffer.from('not gzip at all\n'));
+    writeFileSync(f, sshText(400, 450));
+    const src = await h.source({ path: `${f}*` });
+    await h.waitFor(450, 10_000);
+    await sleep(2500);
+    const stored = await h.count();
+    // what the truncated file held before its cut may be stored; nothing else from the broken files
+    assert.ok(stored >= 50 && stored <= 450, `${stored} events`);
+    assert.equal(h.messages.filter((m) => m.includes('auth.log.2.gz')).length, 1, h.messages.join('\n'));
+    assert.equal(h.messages.filter((m) => m.includes('auth.log.3.gz')).length, 1, h.messages.join('\n'));
+    assert.equal(src.health()['files_followed'], 1);
+    await sleep(1200);
+    assert.equal(await h.count(), stored, 'a file given up on is not read again');
+  });
+});

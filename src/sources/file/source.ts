@@ -1,4 +1,3 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -12,6 +11,7 @@ import { excludeMatcher, globBase, scanGlob } from './glob.js';
 import { GzReader } from './gzip.js';
 import type { Line } from './lines.js';
 import { Tailer, readAt } from './tailer.js';
+import { Wakeup } from './wakeup.js';
 
 /** how often followed files are looked at when no change notification came */
 export const POLL_MS = 250;
@@ -22,7 +22,6 @@ const READ_AHEAD_BYTES = 1024 * 1024;
 /** files followed at once at most; more are counted and skipped until room is made */
 export const MAX_FILES = 1024;
 const MAX_SCAN_ENTRIES = 100_000;
-const MAX_WATCHERS = 256;
 /** a file renamed away or deleted is read until it has not grown for this long, then closed */
 export const CLOSE_GONE_MS = 2000;
 const RETRY_MS = 1000;
@@ -48,11 +47,10 @@ export class FileSource implements Source {
   private gz: GzReader | undefined;
   private readonly failed = new Map<string, string>();
   private readonly skipped = new Set<string>();
-  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly wakeup = new Wakeup();
   private readonly buf = Buffer.allocUnsafe(READ_AHEAD_BYTES);
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
   private scanWanted = true;
   private lastScan = 0;
   private firstScan = true;
@@ -76,17 +74,16 @@ export class FileSource implements Source {
   start(): Promise<void> {
     this.checkpoints.load((m) => this.ctx.log(m));
     this.running = true;
-    this.watchDir(globBase(this.cfg.path));
+    this.wakeup.watch(globBase(this.cfg.path));
     this.loop = this.run();
     return Promise.resolve();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.wakeup.now();
     await this.loop;
-    for (const w of this.watchers.values()) w.close();
-    this.watchers.clear();
+    this.wakeup.close();
     this.gz?.close();
     for (const t of this.tailers.values()) await t.close().catch(() => undefined);
     this.tailers.clear();
@@ -114,7 +111,7 @@ export class FileSource implements Source {
       let progressed = false;
       try {
         const now = Date.now();
-        if (this.scanWanted || now - this.lastScan >= SCAN_MS) await this.scan(now);
+        if (this.wakeup.take() || this.scanWanted || now - this.lastScan >= SCAN_MS) await this.scan(now);
         progressed = await this.pass(Date.now());
       } catch (err) {
         // e.g. the checkpoint cannot be written: nothing is handed on until it can (logged once per distinct reason)
@@ -122,43 +119,11 @@ export class FileSource implements Source {
         const msg = errorMessage(err);
         if (msg !== this.lastFailure) this.ctx.log(`file source ${this.cfg.path}: ${msg}`);
         this.lastFailure = msg;
-        await this.sleep(RETRY_MS);
+        await this.wakeup.sleep(RETRY_MS);
         continue;
       }
       this.lastFailure = undefined;
-      if (!progressed && this.running) await this.sleep(this.storeFailing ? RETRY_MS : POLL_MS);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
-
-  private watchDir(dir: string): void {
-    if (this.watchers.has(dir) || this.watchers.size >= MAX_WATCHERS) return;
-    try {
-      const w = watch(dir, { persistent: false }, () => {
-        this.scanWanted = true;
-        this.wake?.();
-      });
-      // a watcher that fails (directory removed, too many watches) is dropped: polling still finds changes
-      w.on('error', () => {
-        w.close();
-        this.watchers.delete(dir);
-      });
-      this.watchers.set(dir, w);
-    } catch {
-      // no notifications for this directory: polling covers it
+      if (!progressed && this.running) await this.wakeup.sleep(this.storeFailing ? RETRY_MS : POLL_MS);
     }
   }
 
@@ -273,7 +238,7 @@ export class FileSource implements Source {
       this.tailers.set(key, t);
       this.checkpoints.files.set(key, { path, fp, fp_len: n, offset: start, updated: now });
       this.dirty = true;
-      this.watchDir(dirname(path));
+      this.wakeup.watch(dirname(path));
     } catch (err) {
       await handle.close().catch(() => undefined);
       this.report(path, err, 'open');
