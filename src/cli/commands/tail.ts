@@ -89,6 +89,7 @@ export function tailCommand(program: Command): void {
           const n = (JSON.parse(data) as { missed?: number }).missed ?? 0;
           process.stderr.write(`vigil: missed ${n} events (this client did not keep up)\n`);
         } else if (event === 'message') {
+          if (seen >= max) return;
           seen++;
           if (opts.json) process.stdout.write(`${data}\n`);
           else {
