@@ -79,9 +79,11 @@ export class Catalog {
     return row ? toInfo(row) : undefined;
   }
 
-  createHot(file: (id: number) => string, now: number): PartitionInfo {
+  createHot(file: (id: number) => string, now: number, init?: (file: string) => void): PartitionInfo {
     const tx = this.db.transaction(() => {
       const next = (this.db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM partitions').get() as { n: number }).n;
+      // The file gets its tables before the catalog names it, so a reader never opens a partition without them.
+      init?.(file(next));
       this.db
         .prepare("INSERT INTO partitions(id, state, file, created_at) VALUES (?, 'hot', ?, ?)")
         .run(next, file(next), now);

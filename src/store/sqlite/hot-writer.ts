@@ -65,7 +65,7 @@ export class HotWriter {
     const current = this.catalog.list();
     this.restoreHead(current);
     const hot = current.find((p) => p.state === 'hot');
-    this.hot = this.openHot(hot ?? this.catalog.createHot((id) => partitionFile(id, 'hot'), Date.now()));
+    this.hot = this.openHot(hot ?? this.catalog.createHot((id) => partitionFile(id, 'hot'), Date.now(), (f) => this.initFile(f)));
   }
 
   private restoreHead(parts: PartitionInfo[]): void {
@@ -80,6 +80,17 @@ export class HotWriter {
         this.head = p.lastHash;
         this.nextBatch = p.lastBatch + 1;
       }
+    }
+  }
+
+  /** Creates a new partition file with its tables (in WAL mode) before it is registered. */
+  private initFile(file: string): void {
+    const db = openPartition(join(this.opts.dir, file));
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec(PARTITION_DDL);
+    } finally {
+      db.close();
     }
   }
 
@@ -202,7 +213,7 @@ export class HotWriter {
     });
     h.db.pragma('wal_checkpoint(TRUNCATE)');
     h.db.close();
-    this.hot = this.openHot(this.catalog.createHot((id) => partitionFile(id, 'hot'), Date.now()));
+    this.hot = this.openHot(this.catalog.createHot((id) => partitionFile(id, 'hot'), Date.now(), (f) => this.initFile(f)));
     return h.info.id;
   }
 
