@@ -33,7 +33,7 @@ describe('defaults', () => {
   test('with no file and no environment: the documented defaults', () => {
     const c = loadConfig(undefined, {});
     assert.equal(c.data_dir, './data');
-    assert.deepEqual(c.http, { host: '127.0.0.1', port: 8080, body_limit_mb: 16 });
+    assert.deepEqual(c.http, { host: '127.0.0.1', port: 8080, body_limit_mb: 16, hec_tokens: [] });
     assert.deepEqual(c.syslog, {
       host: '127.0.0.1',
       port: 5514,
@@ -117,7 +117,7 @@ pipeline:
 `);
     const c = loadConfig(file, {});
     assert.equal(c.data_dir, '/var/lib/vigil');
-    assert.deepEqual(c.http, { host: '0.0.0.0', port: 8443, body_limit_mb: 16 });
+    assert.deepEqual(c.http, { host: '0.0.0.0', port: 8443, body_limit_mb: 16, hec_tokens: [] });
     assert.equal(c.store.sync, 'normal');
     assert.equal(c.store.retention_days, 30);
     assert.equal(c.store.seal_events, 100_000);

@@ -33,6 +33,7 @@ function tempDir(): string {
 function configFor(dir: string): Config {
   const config = loadConfig(undefined, {}, dir);
   config.http.port = 0;
+  config.syslog.port = 0;
   config.store.sync = 'normal';
   return config;
 }

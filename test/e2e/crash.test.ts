@@ -38,6 +38,7 @@ function cliEnv(port?: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_ADMIN_TOKEN: TOKEN };
   delete env['VIGIL_DATA_DIR'];
   if (port !== undefined) env['VIGIL_HTTP_PORT'] = String(port);
+  env['VIGIL_SYSLOG_PORT'] = '0';
   return env;
 }
 
