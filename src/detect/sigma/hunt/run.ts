@@ -33,6 +33,11 @@ export interface HuntResult {
 
 const PAGE = 5000;
 
+/** `--from 30d` (as in `vigil hunt RULE.yml --from 30d`) means 30 days back, like `-30d`. */
+function timeArg(v: string, now: number, name: string): number {
+  return parseTimeArg(/^\d{1,9}(s|m|h|d|w)$/.test(v.trim()) ? `-${v.trim()}` : v, now, name);
+}
+
 /** Runs the Sigma detection rules of a file over stored events in [from, to), newest first. */
 export async function hunt(store: Store, path: string, o: HuntOptions = {}): Promise<HuntResult> {
   const now = o.now ?? Date.now();
@@ -45,8 +50,8 @@ export async function hunt(store: Store, path: string, o: HuntOptions = {}): Pro
   const texts = [...new Set(rules.map((r) => r.query))];
   const query = texts.includes('*') ? '*' : texts.length === 1 ? (texts[0] as string) : texts.map((t) => `(${t})`).join(' or ');
   const filter = parseQuery(query).filter;
-  const from = o.from !== undefined && o.from !== '' ? parseTimeArg(o.from, now, 'from') : 0;
-  let to = o.to !== undefined && o.to !== '' ? parseTimeArg(o.to, now, 'to') : Number.MAX_SAFE_INTEGER;
+  const from = o.from !== undefined && o.from !== '' ? timeArg(o.from, now, 'from') : 0;
+  let to = o.to !== undefined && o.to !== '' ? timeArg(o.to, now, 'to') : Number.MAX_SAFE_INTEGER;
   const limit = o.limit ?? 1000;
   const maxScanned = o.maxScanned ?? 2_000_000;
   const out: HuntResult = { rules, query, scanned: 0, matched: 0, truncated: false, events: [], problems };
