@@ -59,7 +59,7 @@ async function serve(dataDir: string, config: string, user?: number): Promise<Se
 }
 
 async function storedEvents(s: Serve): Promise<number> {
-  const res = await fetch(`${s.base}/api/v1/health`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${s.base}/api/v1/health`, { signal: AbortSignal.timeout(20_000) });
   const body = (await res.json()) as { components: { store: { events: number } } };
   return body.components.store.events;
 }
@@ -84,7 +84,7 @@ async function settle(s: Serve, n: number, ms: number): Promise<number> {
 }
 
 const BASE = Date.parse('2026-11-26T00:00:00Z');
-const N = 20_000;
+const N = 45_000;
 /** One second apart, so that windows of the time range hold at most 10,000 events each (the search limit). */
 const line = (i: number): string =>
   `${new Date(BASE + i * 1000).toISOString()} bastion sshd[${1000 + (i % 30_000)}]: Failed password for invalid user u${i} from 203.0.113.${i % 250} port ${1024 + (i % 60_000)} ssh2\n`;
