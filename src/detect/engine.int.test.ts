@@ -118,3 +118,42 @@ test('hostile events and a damaged state file: no exception, empty windows, a wa
   assert.match(String(getPath(weird[4] as EcsEvent, 'event.id')), /^[0-9a-f-]{36}$/, 'an over-long event.id is replaced');
   assert.equal(getPath(weird[3] as EcsEvent, 'event.id'), undefined, 'alerts are not matched again');
 });
+
+test('the spec example on Windows events: correlation fields read through the Windows mapping (EventID, Computer, event data)', () => {
+  const dir = tmp();
+  writeFileSync(
+    join(dir, 'win.yml'),
+    `title: Many failed logons for one user on one computer
+id: win-many
+correlation:
+  type: event_count
+  rules: [failed_logon]
+  group-by: [TargetUserName, Computer]
+  timespan: 10m
+  condition: { gte: 3 }
+level: high
+---
+title: Failed logon
+id: win-failed
+name: failed_logon
+logsource: { product: windows, service: security }
+detection:
+  selection: { EventID: [529, 4625] }
+  condition: selection
+`,
+  );
+  const engine = new DetectionEngine({ rules: loadRuleSet([join(dir, 'win.yml')], { shipped: false }) });
+  assert.deepEqual(engine.rules.problems, []);
+  const ev = (i: number, user: string): EcsEvent => ({
+    '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+    event: { code: '4625', kind: 'event', dataset: 'windows.security' },
+    host: { name: 'DC1' },
+    winlog: { channel: 'Security', event_id: 4625, provider_name: 'Microsoft-Windows-Security-Auditing', event_data: { TargetUserName: user } },
+  });
+  engine.process([ev(0, 'bob'), ev(1, 'alice'), ev(2, 'bob')]);
+  assert.equal(engine.raised, 0);
+  engine.process([ev(3, 'bob')]);
+  assert.equal(engine.raised, 1);
+  const alert = engine.takeQueued()[0] as EcsEvent;
+  assert.deepEqual(getPath(alert, 'vigil.alert.group'), { TargetUserName: 'bob', Computer: 'DC1' });
+});

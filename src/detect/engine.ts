@@ -5,7 +5,7 @@ import { getPath, isObject, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 import { ALERT_KIND, alertDocument, evidenceOf, type AlertInput } from './alerts.js';
 import type { RuleSet } from './ruleset.js';
-import { ECS_FIELDS } from './sigma/fields.js';
+import { ECS_FIELDS, fieldGetter, type Getter } from './sigma/fields.js';
 import type { FieldReader, Firing } from './sigma/correlation/index.js';
 import { loadState, saveState } from './state.js';
 import type { RuleMeta } from './types.js';
@@ -44,6 +44,8 @@ export interface RuleStatus {
   groups?: number;
 }
 
+const windowsGetters = new Map<string, Getter>();
+
 /** Reads a correlation's group-by / condition field from an event: the ECS path, Sigma taxonomy names, Windows event data. */
 export function eventField(e: EcsEvent, field: string): unknown {
   const direct = getPath(e, field);
@@ -55,10 +57,16 @@ export function eventField(e: EcsEvent, field: string): unknown {
   }
   const w = e['winlog'];
   if (isObject(w)) {
-    const ed = w['event_data'];
-    if (isObject(ed) && Object.hasOwn(ed, field)) return ed[field];
-    const ud = w['user_data'];
-    if (isObject(ud) && Object.hasOwn(ud, field)) return ud[field];
+    // Windows events: the matcher's own mapping (System fields such as EventID or Computer, then event/user data)
+    let g = windowsGetters.get(field);
+    if (!g) {
+      if (windowsGetters.size >= 4096) windowsGetters.clear();
+      g = fieldGetter(field, { product: 'windows' });
+      windowsGetters.set(field, g);
+    }
+    const ed = isObject(w['event_data']) ? w['event_data'] : undefined;
+    const ud = isObject(w['user_data']) ? w['user_data'] : undefined;
+    return g({ e, ed, ud, rename: undefined, lower: new Map(), text: new Map() });
   }
   return undefined;
 }
