@@ -1,7 +1,7 @@
 import { isObject, type EcsEvent } from '../../schema/event.js';
 import type { EventMatcher, RuleMatch, RuleMeta, RuleProblem } from '../types.js';
 import { patternMatcher } from './condition.js';
-import { KEYWORD_KEY, KEYWORD_SCAN_KEY, keywordScanTexts, RENAME_4688, RENAME_DEFENDER, type EventView, type Getter } from './fields.js';
+import { isKeywordKey, keywordScanTexts, RENAME_4688, RENAME_DEFENDER, type EventView, type Getter } from './fields.js';
 import { eventKeys, eventSources, logsourceKey } from './logsource.js';
 import type { ConditionNode, Detection, LogSource, SigmaFilter, SigmaRule } from './model.js';
 import { ModifierError } from './modifiers.js';
@@ -163,8 +163,8 @@ interface CompiledDetection {
 interface Gate {
   /** the test, run only when one of the ids was seen */
   gated(ids: readonly number[], test: Pred): Pred;
-  /** true when one of the ids was seen */
-  seen(ids: readonly number[]): Pred;
+  /** true when, for one alternative, one of its ids was seen and its verify (if any) holds */
+  anyOf(alts: ReadonlyArray<{ ids: readonly number[]; verify: Pred | undefined }>): Pred;
 }
 
 function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholders: Record<string, readonly string[]>, gate: Gate): CompiledDetection {
@@ -182,11 +182,10 @@ function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholde
         if (!it.need) continue;
         keys.add(it.need.key);
         const ids = reg.reqOf(it.need, it.get);
-        if (it.byStamps) {
-          // decided by the prefilter alone: seen literals and whole values are the matches
-          const per = it.byStamps.map((n) => gate.seen(reg.reqOf(n, it.get)));
-          const all = it.stampsAll === true;
-          it.test = per.length === 1 && per[0] ? per[0] : all ? (v) => per.every((p) => p(v)) : (v) => per.some((p) => p(v));
+        if (it.plan) {
+          // alternative by alternative: only those whose literal was seen are verified, most need no verifying
+          const per = it.plan.groups.map((g) => gate.anyOf(g.map((a) => ({ ids: reg.reqOf(a.need, it.get), verify: a.verify }))));
+          it.test = per.length === 1 && per[0] ? per[0] : it.plan.all ? (v) => per.every((p) => p(v)) : (v) => per.some((p) => p(v));
           it.cost = 0;
         } else if (it.cost > 0) it.test = gate.gated(ids, it.test); // patterns are not run when none of the item's literals was seen
         if (!best || ids.length < best.length) best = ids;
@@ -259,10 +258,23 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
         return false;
       };
     },
-    seen: (ids) => {
-      const a = Int32Array.from(ids);
-      return () => {
-        for (const id of a) if (stamp[id] === epoch) return true;
+    anyOf: (alts) => {
+      // flattened: ids[i] belongs to alternative owner[i]; verifies by alternative
+      const ids: number[] = [];
+      const owner: number[] = [];
+      for (const [k, a] of alts.entries()) for (const id of a.ids) {
+        ids.push(id);
+        owner.push(k);
+      }
+      const idArr = Int32Array.from(ids);
+      const own = Int32Array.from(owner);
+      const verify = alts.map((a) => a.verify);
+      return (v) => {
+        for (let i = 0; i < idArr.length; i++) {
+          if (stamp[idArr[i] ?? 0] !== epoch) continue;
+          const f = verify[own[i] ?? 0];
+          if (f === undefined || f(v)) return true;
+        }
         return false;
       };
     },
@@ -311,10 +323,11 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     b.scans = [...ks].map((k) => scans.get(k)).filter((s): s is FieldScan => s !== undefined);
   }
   for (const s of scans.values()) s.get = reg.getters.get(s.key);
-  const kw = scans.get(KEYWORD_KEY);
-  if (kw) {
-    kw.key = KEYWORD_SCAN_KEY;
-    kw.get = keywordScanTexts;
+  // keyword literals are scanned in the line once (event.original when it holds the message), see keywordScanTexts
+  for (const s of scans.values()) {
+    if (!isKeywordKey(s.key)) continue;
+    s.key = `${s.key}:scan`;
+    s.get = keywordScanTexts;
   }
 
   stamp = new Uint32Array(Math.max(1, reg.next));

@@ -179,19 +179,22 @@ export function fieldKey(field: string, ls: LogSource): string {
 
 /**
  * Texts a keyword (field-less) search looks at: the message and event.original; for Windows events the event data
- * and user data values and the message (event.original there is the JSON or XML record, not text to search).
+ * and user data values, and the message only when it is not the raw record (the JSON or XML line is kept as both
+ * message and event.original, and is not text to search: its backslashes are escaped, its names are markup).
  */
 export function keywordTexts(v: EventView): unknown[] {
   const out: unknown[] = [];
   const m = v.e[F.message];
-  if (m !== undefined) out.push(m);
+  const ev = v.e['event'];
+  const original = isObject(ev) ? ev['original'] : undefined;
   if (v.ed !== undefined || v.ud !== undefined) {
+    if (m !== undefined && m !== original) out.push(m);
     if (v.ed) for (const x of Object.values(v.ed)) out.push(x);
     if (v.ud) for (const x of Object.values(v.ud)) out.push(x);
     return out;
   }
-  const ev = v.e['event'];
-  if (isObject(ev) && ev['original'] !== undefined && ev['original'] !== m) out.push(ev['original']);
+  if (m !== undefined) out.push(m);
+  if (original !== undefined && original !== m) out.push(original);
   return out;
 }
 
@@ -208,8 +211,12 @@ export function keywordScanTexts(v: EventView): unknown[] {
   return keywordTexts(v);
 }
 
-export const KEYWORD_KEY = '#keywords';
-export const KEYWORD_SCAN_KEY = '#keywords-scan';
+/** The key of keyword searches: one per product, so that each product's keyword literals have their own automaton. */
+export function keywordKey(ls: LogSource): string {
+  return `#keywords:${ls.product ?? ''}`;
+}
+
+export const isKeywordKey = (key: string): boolean => key.startsWith('#keywords:');
 
 /** The text values of a field value: scalars as text, arrays flattened one level; null/objects give none. */
 export function texts(val: unknown): string[] {

@@ -2,7 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import type { LogSource, DetectionItem } from './model.js';
 import { applyModifiers, compileSigmaRegex, type Alt, type ItemSpec, type TimePart } from './modifiers.js';
 import { foldParts, patternTest, type StrTest } from './pattern.js';
-import { fieldGetter, fieldKey, KEYWORD_KEY, keywordTexts, texts, type EventView, type Getter } from './fields.js';
+import { fieldGetter, fieldKey, keywordKey, keywordTexts, texts, type EventView, type Getter } from './fields.js';
 
 /*
  * Detection items compiled to predicates over an EventView. Each item also states what the prefilter may require:
@@ -28,47 +28,42 @@ export interface CompiledItem {
   /** the field's getter (undefined for keyword items) */
   get: Getter | undefined;
   /**
-   * When the item is decided by the prefilter alone (case-insensitive exact values and `*literal*` patterns): per
-   * original value (AND under `all`, else OR), the needs one of which must have been seen. The key is `need.key`.
+   * The item alternative by alternative, when each has a literal or whole value the prefilter looks for: per
+   * original value (AND under `all`, else OR), its alternatives, each true when its need was seen and, unless the
+   * stamp alone decides it (whole values; `*literal*` short enough to be scanned whole, case-insensitive), `verify`.
    */
-  byStamps?: Need[];
-  /** byStamps under `all`: every original value must have been seen */
-  stampsAll?: boolean;
+  plan?: { all: boolean; groups: Array<Array<{ need: Need; verify: Pred | undefined }>> };
 }
 
-/** Longest literal the prefilter scans for; longer literals are cut to their first characters. */
-export const MAX_SCAN_LITERAL = 16;
+export const MAX_SCAN_LITERAL = 10;
 
-/** The item as stamp checks, when every alternative is a plain value or a `*literal*` (see CompiledItem.byStamps). */
-function stampPlan(spec: ItemSpec, key: string, implicitContains: boolean): Need[] | undefined {
-  if (spec.type !== 'str' || spec.neq || spec.cased) return undefined;
-  const out: Need[] = [];
+/** The item alternative by alternative (see CompiledItem.plan), or undefined when an alternative has no need. */
+function altPlan(spec: ItemSpec, key: string, get: Getter | undefined, implicitContains: boolean): CompiledItem['plan'] {
+  if (spec.type !== 'str' || spec.neq) return undefined;
+  const groups: Array<Array<{ need: Need; verify: Pred | undefined }>> = [];
   for (const alts of spec.values) {
-    const n: Need = { key, lits: [], exact: [] };
+    const g: Array<{ need: Need; verify: Pred | undefined }> = [];
     for (const a of alts) {
-      if (a.kind === 'null') return undefined;
-      if (a.kind === 'num' || a.kind === 'bool') {
-        const forms = a.kind === 'num' ? [...new Set([a.raw.toLowerCase(), String(a.value)])] : [String(a.value)];
-        if (implicitContains) {
-          if (forms.length > 1 || (forms[0] ?? '').length < 2) return undefined;
-          n.lits.push(forms[0] ?? '');
-        } else n.exact.push(...forms);
-        continue;
+      const x = altNeed(a, implicitContains);
+      if (!x) return undefined;
+      const need: Need = { key, lits: x.lit !== undefined ? [x.lit] : [], exact: x.exact ?? [] };
+      let decided = !spec.cased && x.exact !== undefined;
+      if (!spec.cased && x.lit !== undefined && a.kind === 'str' && x.lit.length <= MAX_SCAN_LITERAL) {
+        const p = implicitContains ? a.parts.filter((q) => q.t !== 'star') : a.parts;
+        const inner = implicitContains ? p : p.length === 3 && p[0]?.t === 'star' && p[2]?.t === 'star' ? [p[1]] : [];
+        decided = inner.length === 1 && inner[0]?.t === 'lit' && inner[0].s.toLowerCase() === x.lit && inner[0].s.length === x.lit.length;
       }
-      const p = a.parts;
-      const only = p.length === 1 && p[0]?.t === 'lit' ? p[0].s : undefined;
-      const inner = p.length === 3 && p[0]?.t === 'star' && p[1]?.t === 'lit' && p[2]?.t === 'star' ? p[1].s : undefined;
-      if (p.length === 0 && !implicitContains) n.exact.push('');
-      else if (only !== undefined && !implicitContains) n.exact.push(only.toLowerCase());
-      else {
-        const l = only ?? inner;
-        if (l === undefined || l.length < 2 || l.length > MAX_SCAN_LITERAL || l.toLowerCase().length !== l.length) return undefined;
-        n.lits.push(l.toLowerCase());
+      let verify: Pred | undefined;
+      if (!decided) {
+        const tests = altTests(a, spec.cased, implicitContains);
+        const cased = spec.cased;
+        verify = (v) => anyAlt(valuesOf(v, key, get, cased), tests);
       }
+      g.push({ need, verify });
     }
-    out.push(n);
+    groups.push(g);
   }
-  return out;
+  return { all: spec.all, groups };
 }
 
 /** Lower-cased (or as is, when cased) text values of a field, cached per event. */
@@ -223,7 +218,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
   const spec = applyModifiers(item.field, item.modifiers, item.values, placeholders);
   const field = item.field;
   const get = field !== undefined ? fieldGetter(field, ls) : undefined;
-  const key = field !== undefined ? fieldKey(field, ls) : KEYWORD_KEY;
+  const key = field !== undefined ? fieldKey(field, ls) : keywordKey(ls);
   const text = describe(item);
   const keyword = field === undefined;
   const implicitContains = keyword && !spec.anchored;
@@ -264,18 +259,15 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
       });
       const allExact = spec.values.every((alts) => alts.every((a) => a.kind !== 'str' || (a.parts.length <= 1 && a.parts.every((p) => p.t === 'lit'))));
       const c: CompiledItem = { test, need: needOf(spec, key, implicitContains), cost: allExact ? 0 : 1, text, get };
-      const plan = stampPlan(spec, key, implicitContains);
-      if (plan) {
-        c.byStamps = plan;
-        c.stampsAll = spec.all;
-      }
+      const plan = altPlan(spec, key, get, implicitContains);
+      if (plan) c.plan = plan;
       return c;
     }
     case 're': {
       const res = spec.values.map((alts) => alts.flatMap((a) => (a.kind === 'str' ? [compileSigmaRegex(a.raw, spec.re)] : [])));
       const g = get;
       const preds: Pred[] = res.map((rs) => (v) => {
-        for (const s of valuesOf(v, `${key}\u0000cased`, g, true)) for (const r of rs) if (r.test(s)) return true;
+        for (const s of valuesOf(v, key, g, true)) for (const r of rs) if (r.test(s)) return true;
         return false;
       });
       const test: Pred = preds.length === 1 && preds[0] ? preds[0] : spec.all ? (v) => preds.every((p) => p(v)) : (v) => preds.some((p) => p(v));
@@ -284,7 +276,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
     case 'cidr': {
       const t = cidrTest(spec);
       const g = get;
-      return { test: (v) => valuesOf(v, `${key}\u0000cased`, g, true).some((s) => t(s.trim())), need: undefined, cost: 1, text, get };
+      return { test: (v) => valuesOf(v, key, g, true).some((s) => t(s.trim())), need: undefined, cost: 1, text, get };
     }
     case 'cmp': {
       const op = spec.cmp;
@@ -292,7 +284,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
       const g = get;
       const numbers = (v: EventView): number[] => {
         const out: number[] = [];
-        for (const s of valuesOf(v, `${key}\u0000cased`, g, true)) {
+        for (const s of valuesOf(v, key, g, true)) {
           const n = part !== undefined ? timeOf(s, part) : s.trim().length > 0 ? Number(s) : NaN;
           if (n !== undefined && Number.isFinite(n)) out.push(n);
         }
