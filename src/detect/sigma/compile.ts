@@ -179,16 +179,23 @@ function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholde
       const items = g.map((it) => compileItem(it, ls, placeholders)).sort((a, b) => a.cost - b.cost);
       let best: number[] | undefined;
       for (const it of items) {
-        if (!it.need) continue;
-        keys.add(it.need.key);
-        const ids = reg.reqOf(it.need, it.get);
-        if (it.plan) {
+        const ids = it.need ? reg.reqOf(it.need, it.get) : undefined;
+        if (it.need) keys.add(it.need.key);
+        const plan = it.plan;
+        if (plan && plan.groups.some((g) => g.some((a) => a.need !== undefined))) {
           // alternative by alternative: only those whose literal was seen are verified, most need no verifying
-          const per = it.plan.groups.map((g) => gate.anyOf(g.map((a) => ({ ids: reg.reqOf(a.need, it.get), verify: a.verify }))));
-          it.test = per.length === 1 && per[0] ? per[0] : it.plan.all ? (v) => per.every((p) => p(v)) : (v) => per.some((p) => p(v));
+          const per = plan.groups.map((g) =>
+            gate.anyOf(
+              g.map((a) => {
+                if (a.need) keys.add(a.need.key);
+                return { ids: a.need ? reg.reqOf(a.need, it.get) : [], verify: a.verify };
+              }),
+            ),
+          );
+          it.test = per.length === 1 && per[0] ? per[0] : plan.all ? (v) => per.every((p) => p(v)) : (v) => per.some((p) => p(v));
           it.cost = 0;
-        } else if (it.cost > 0) it.test = gate.gated(ids, it.test); // patterns are not run when none of the item's literals was seen
-        if (!best || ids.length < best.length) best = ids;
+        } else if (ids && it.cost > 0) it.test = gate.gated(ids, it.test); // patterns are not run when none of the item's literals was seen
+        if (ids && (!best || ids.length < best.length)) best = ids;
       }
       groups.push({ items, need: best });
     }
@@ -269,12 +276,15 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
       const idArr = Int32Array.from(ids);
       const own = Int32Array.from(owner);
       const verify = alts.map((a) => a.verify);
+      // alternatives without a literal are always tested
+      const always = alts.flatMap((a) => (a.ids.length === 0 && a.verify ? [a.verify] : []));
       return (v) => {
         for (let i = 0; i < idArr.length; i++) {
           if (stamp[idArr[i] ?? 0] !== epoch) continue;
           const f = verify[own[i] ?? 0];
           if (f === undefined || f(v)) return true;
         }
+        for (const f of always) if (f(v)) return true;
         return false;
       };
     },

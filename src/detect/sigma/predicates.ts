@@ -32,20 +32,27 @@ export interface CompiledItem {
    * original value (AND under `all`, else OR), its alternatives, each true when its need was seen and, unless the
    * stamp alone decides it (whole values; `*literal*` short enough to be scanned whole, case-insensitive), `verify`.
    */
-  plan?: { all: boolean; groups: Array<Array<{ need: Need; verify: Pred | undefined }>> };
+  plan?: { all: boolean; groups: Array<Array<{ need: Need | undefined; verify: Pred | undefined }>> };
 }
 
 export const MAX_SCAN_LITERAL = 10;
 
-/** The item alternative by alternative (see CompiledItem.plan), or undefined when an alternative has no need. */
+/** The item alternative by alternative (see CompiledItem.plan); undefined for other types than plain strings. */
 function altPlan(spec: ItemSpec, key: string, get: Getter | undefined, implicitContains: boolean): CompiledItem['plan'] {
   if (spec.type !== 'str' || spec.neq) return undefined;
-  const groups: Array<Array<{ need: Need; verify: Pred | undefined }>> = [];
+  const groups: Array<Array<{ need: Need | undefined; verify: Pred | undefined }>> = [];
   for (const alts of spec.values) {
-    const g: Array<{ need: Need; verify: Pred | undefined }> = [];
+    const g: Array<{ need: Need | undefined; verify: Pred | undefined }> = [];
     for (const a of alts) {
       const x = altNeed(a, implicitContains);
-      if (!x) return undefined;
+      if (!x) {
+        // no literal to look for: always tested (null: the field is absent or null)
+        const tests = altTests(a, spec.cased, implicitContains);
+        const cased = spec.cased;
+        const g0 = get;
+        g.push({ need: undefined, verify: a.kind === 'null' ? (v) => (g0 ? isNullish(g0(v)) : false) : (v) => anyAlt(valuesOf(v, key, get, cased), tests) });
+        continue;
+      }
       const need: Need = { key, lits: x.lit !== undefined ? [x.lit] : [], exact: x.exact ?? [] };
       let decided = !spec.cased && x.exact !== undefined;
       if (!spec.cased && x.lit !== undefined && a.kind === 'str' && x.lit.length <= MAX_SCAN_LITERAL) {
