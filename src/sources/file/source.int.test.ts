@@ -213,3 +213,18 @@ test('a corrupt or truncated .gz is reported once and given up on; the other fil
     assert.equal(await h.count(), stored, 'a file given up on is not read again');
   });
 });
+
+test('at most 1,024 files are followed at once: the rest are counted, logged once, and read when room is made', async () => {
+  await withHarness(async (h) => {
+    for (let i = 0; i < 1030; i++) writeFileSync(join(h.logs, `f${String(i).padStart(4, '0')}.log`), `${SSH[i] ?? ''}\n`);
+    const src = await h.source({ path: join(h.logs, '*.log') });
+    assert.equal(await h.settle(1024, 20_000), 1024);
+    assert.equal(src.health()['files_followed'], 1024);
+    assert.equal(src.health()['files_skipped'], 6);
+    assert.equal(h.messages.filter((m) => m.includes('files followed already')).length, 1);
+    assert.match(await h.telemetry.metrics(), /error_type="too_many_files",stage="scan"\} 6/);
+    // deleting followed files makes room (they close once drained)
+    for (let i = 0; i < 10; i++) unlinkSync(join(h.logs, `f${String(i).padStart(4, '0')}.log`));
+    assert.equal(await h.settle(1030, 20_000), 1030);
+  });
+});

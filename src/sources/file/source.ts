@@ -167,10 +167,11 @@ export class FileSource implements Source {
       }
       if (this.tailers.size >= MAX_FILES) {
         if (!this.skipped.has(p) && this.skipped.size < 10_000) {
+          // counted per file, logged once (a glob over a huge directory must not flood the log)
+          if (this.skipped.size === 0) this.ctx.log(`file source ${this.cfg.path}: ${MAX_FILES} files followed already; more (first: ${p}) are not read until some close`);
           this.skipped.add(p);
           this.stats.skipped++;
           this.tel.error('too_many_files', 'scan');
-          this.ctx.log(`file source ${this.cfg.path}: ${MAX_FILES} files followed already; ${p} is not read until one closes`);
         }
         continue;
       }
