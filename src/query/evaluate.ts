@@ -144,7 +144,13 @@ function looseNumber(v: Value): number | null {
   return v.quoted ? null : parseNumber(valueText(v));
 }
 
-/** SQLite GLOB over code points: `*` any run, `?` one character, the rest literal and case-sensitive. */
+/** Steps one wildcard match may take (pattern × text at worst); past it the value counts as not matching. */
+export const GLOB_STEPS = 4_000_000;
+
+/**
+ * SQLite GLOB over code points: `*` any run, `?` one character, the rest literal and case-sensitive. Bounded: a
+ * hostile pattern against a long value stops after GLOB_STEPS steps (no match) instead of holding the thread.
+ */
 export function globMatch(pieces: readonly Piece[], input: string): boolean {
   // a pattern element: a literal character, or -1 for `*` and -2 for `?`
   const pat: (string | -1 | -2)[] = [];
@@ -158,7 +164,9 @@ export function globMatch(pieces: readonly Piece[], input: string): boolean {
   let j = 0;
   let star = -1;
   let mark = 0;
+  let steps = 0;
   while (i < s.length) {
+    if (++steps > GLOB_STEPS) return false;
     const p = pat[j];
     if (p === -2 || (p !== undefined && p !== -1 && p === s[i])) {
       i++;
