@@ -84,7 +84,7 @@ async function settle(s: Serve, n: number, ms: number): Promise<number> {
 }
 
 const BASE = Date.parse('2026-11-26T00:00:00Z');
-const N = 45_000;
+const N = 40_000;
 /** One second apart, so that windows of the time range hold at most 10,000 events each (the search limit). */
 const line = (i: number): string =>
   `${new Date(BASE + i * 1000).toISOString()} bastion sshd[${1000 + (i % 30_000)}]: Failed password for invalid user u${i} from 203.0.113.${i % 250} port ${1024 + (i % 60_000)} ssh2\n`;
@@ -126,12 +126,12 @@ async function interrupt(data: string, config: string, signal: NodeJS.Signals, d
   return c;
 }
 
-test('stopped (SIGTERM) three times in the middle of a file: after restarts every line is stored exactly once', async () => {
+test('stopped (SIGTERM) twice in the middle of a file: after restarts every line is stored exactly once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-file-'));
   try {
     const { config, data } = writeLog(dir);
     const stoppedAt: number[] = [];
-    for (let round = 0; round < 3; round++) stoppedAt.push(await interrupt(data, config, 'SIGTERM', 0));
+    for (let round = 0; round < 2; round++) stoppedAt.push(await interrupt(data, config, 'SIGTERM', 0));
     assert.ok(stoppedAt.every((c) => c > 0 && c < N), `stopped at ${stoppedAt.join(', ')} of ${N}: not in the middle of the file`);
     const s = await serve(data, config);
     assert.equal(await settle(s, N, 60_000), N, `stopped at ${stoppedAt.join(', ')}`);
@@ -143,12 +143,12 @@ test('stopped (SIGTERM) three times in the middle of a file: after restarts ever
   }
 });
 
-test('killed (SIGKILL) three times in the middle of a file: no line lost; repeats only of what was committed as it died', async (t) => {
+test('killed (SIGKILL) twice in the middle of a file: no line lost; repeats only of what was committed as it died', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-file-'));
   try {
     const { config, data } = writeLog(dir);
     const killedAt: number[] = [];
-    for (let round = 0; round < 3; round++) killedAt.push(await interrupt(data, config, 'SIGKILL', Math.floor(Math.random() * 200)));
+    for (let round = 0; round < 2; round++) killedAt.push(await interrupt(data, config, 'SIGKILL', Math.floor(Math.random() * 200)));
     assert.ok(killedAt.every((c) => c > 0 && c < N), `killed at ${killedAt.join(', ')} of ${N}: not in the middle of the file`);
     const s = await serve(data, config);
     const total = await settle(s, N, 60_000);
@@ -156,7 +156,7 @@ test('killed (SIGKILL) three times in the middle of a file: no line lost; repeat
     // The store commits a submission before the source hears of it; a kill in between repeats that submission (at
     // most 5,000 lines) after the restart. Everything else is stored exactly once.
     t.diagnostic(`killed at ${killedAt.join(', ')}; ${total} events stored for ${N} lines`);
-    assert.ok(total - N <= 3 * 5000, `${total - N} repeated events`);
+    assert.ok(total - N <= 2 * 5000, `${total - N} repeated events`);
     s.child.kill('SIGTERM');
     await s.exited;
   } finally {
