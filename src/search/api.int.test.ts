@@ -142,7 +142,14 @@ describe('query API: tables, errors, budget, live tail, saved searches', () => {
     await readUntil(() => (text.match(/^data: \{"@timestamp/gm) ?? []).length >= 5);
     const seqs = [...text.matchAll(/^data: (\{"@timestamp.*\})$/gm)].map((m) => (JSON.parse(m[1] as string) as { seq: number }).seq);
     assert.deepEqual(seqs, [5008, 5028, 5048, 5068, 5088]);
+    // a client that goes away is unsubscribed; one left open does not keep the server from closing (see after())
+    const hub = tailHubFor(store);
+    const left = await fetch(`${url}/api/v1/stream?q=nothing.matches:this`, { headers: auth });
+    assert.equal(left.status, 200);
+    assert.equal(hub.clients, 2);
     ac.abort();
+    for (let i = 0; i < 100 && hub.clients > 1; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(hub.clients, 1);
   });
 
   test('a live-tail client that does not read is told how many events it missed; ingest does not wait for it', async () => {
@@ -168,6 +175,9 @@ describe('query API: tables, errors, budget, live tail, saved searches', () => {
     assert.ok(Number(m[1]) > 0);
     assert.ok(ingestMs < 60_000);
     ac.abort();
+    const bad = await fetch(`${url}/api/v1/stream?${new URLSearchParams({ q: '* | top 5 user.name' }).toString()}`, { headers: auth });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'VIGIL_ERR_QUERY_UNSUPPORTED');
   });
 
   test('saved searches: create, list, run with a condition that raises an alert, delete', async () => {
