@@ -88,6 +88,13 @@ export interface AlertInput {
   value?: number;
 }
 
+/** Dotted names as nested objects (`source.ip` → source: { ip }), as the store keeps documents. */
+function nested(flat: Record<string, string>): EcsEvent {
+  const out: EcsEvent = {};
+  for (const [k, v] of Object.entries(flat)) setPath(out, k, v);
+  return out;
+}
+
 /** The ECS alert document for a rule that fired. */
 export function alertDocument(a: AlertInput, now: number): EcsEvent {
   const severity = SEVERITY[a.rule.level] ?? 50;
@@ -120,7 +127,7 @@ export function alertDocument(a: AlertInput, now: number): EcsEvent {
         status: 'open',
         level: a.rule.level,
         explanation: [...a.explanation],
-        ...(a.group ? { group: { ...a.group } } : {}),
+        ...(a.group ? { group: nested(a.group) } : {}),
         ...(a.value !== undefined ? { value: a.value } : {}),
         evidence: a.evidence.map((e) => {
           const item: EcsEvent = { id: e.id, [F.timestamp]: new Date(e.t).toISOString(), rule_id: e.rule };

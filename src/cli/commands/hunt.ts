@@ -28,11 +28,15 @@ export function huntCommand(program: Command): void {
           const msg = typeof e['message'] === 'string' ? e['message'] : JSON.stringify(e['event'] ?? {});
           process.stdout.write(`${safeText(String(e['@timestamp']))}  ${safeText(e.vigil_hunt_rules.join(','))}  ${safeText(msg)}\n`);
         }
+        for (const a of r.alerts) {
+          const rule = a['rule'] as { name?: string } | undefined;
+          process.stdout.write(`${safeText(String(a['@timestamp']))}  alert  ${safeText(String(rule?.name ?? ''))}: ${safeText(typeof a['message'] === 'string' ? a['message'] : '')}\n`);
+        }
         for (const x of r.rules) {
           process.stderr.write(`rule ${x.id}: query ${x.exact ? '(exact)' : '(candidates, then the matcher)'}: ${x.query}\n`);
           for (const n of x.notes) process.stderr.write(`  ${n}\n`);
         }
-        process.stderr.write(`${r.matched} match(es) in ${r.scanned} candidate event(s)${r.truncated ? ' (stopped early: limit or scan cap)' : ''}\n`);
+        process.stderr.write(`${r.matched} match(es) in ${r.scanned} candidate event(s), ${r.alerts.length} correlation alert(s)${r.truncated ? ' (stopped early: limit or scan cap)' : ''}\n`);
       } finally {
         await store.close();
       }

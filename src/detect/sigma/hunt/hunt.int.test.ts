@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { Pipeline } from '../../../core/pipeline.js';
 import { Telemetry } from '../../../core/telemetry.js';
 import { LineParser } from '../../../parsers/line.js';
+import { parseQuery } from '../../../query/parser.js';
 import type { EcsEvent } from '../../../schema/event.js';
 import { SqliteStore } from '../../../store/sqlite/index.js';
 import { DetectionEngine } from '../../engine.js';
@@ -145,5 +146,10 @@ test('the shipped sshd rules hunted over the store find the failures and success
   assert.ok(want.size > 100);
   assert.deepEqual([...set].sort(), [...want].sort());
   assert.ok(r.events.every((e) => e['event'] !== undefined && (e['event'] as Record<string, unknown>)['kind'] === 'event'), 'alerts are not hunted as events');
+  // the file's correlations replayed over the matches, oldest first: the alerts the stream raised
+  const streamed = await store.search({ filter: parseQuery('event.kind:alert').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 1000 });
+  const key = (a: EcsEvent): string => `${String((a['rule'] as Record<string, unknown>)['id'])} ${String(a['@timestamp'])} ${JSON.stringify((a['vigil'] as { alert: { group: unknown } }).alert.group)}`;
+  assert.ok(streamed.total > 3);
+  assert.deepEqual(r.alerts.map(key).sort(), streamed.events.map((h) => key(h.event)).sort());
   await assert.rejects(hunt(store, join(dir, 'missing.yml')), /no Sigma detection rule/);
 });

@@ -3,7 +3,8 @@ import { parseTimeArg } from '../../../core/time.js';
 import { parseQuery } from '../../../query/parser.js';
 import type { EcsEvent } from '../../../schema/event.js';
 import type { Store } from '../../../store/store.js';
-import { ruleFiles } from '../../ruleset.js';
+import { DetectionEngine } from '../../engine.js';
+import { loadRuleSet, ruleFiles } from '../../ruleset.js';
 import { compileRules } from '../compile.js';
 import { loadSigmaPaths } from '../load.js';
 import { huntQuery, type HuntQuery } from './compile.js';
@@ -28,10 +29,14 @@ export interface HuntResult {
   /** true when the limit or the scan cap stopped the hunt early */
   truncated: boolean;
   events: Array<Record<string, unknown> & { id: string; vigil_hunt_rules: string[] }>;
+  /** the alerts the file's correlation rules raise when the matched events are replayed oldest first */
+  alerts: EcsEvent[];
   problems: Array<{ code: string; message: string; file: string; line?: number }>;
 }
 
 const PAGE = 5000;
+/** matched events replayed through the correlations at most */
+const MAX_CORRELATED = 200_000;
 
 /** `--from 30d` (as in `vigil hunt RULE.yml --from 30d`) means 30 days back, like `-30d`. */
 function timeArg(v: string, now: number, name: string): number {
@@ -54,7 +59,9 @@ export async function hunt(store: Store, path: string, o: HuntOptions = {}): Pro
   let to = o.to !== undefined && o.to !== '' ? timeArg(o.to, now, 'to') : Number.MAX_SAFE_INTEGER;
   const limit = o.limit ?? 1000;
   const maxScanned = o.maxScanned ?? 2_000_000;
-  const out: HuntResult = { rules, query, scanned: 0, matched: 0, truncated: false, events: [], problems };
+  const out: HuntResult = { rules, query, scanned: 0, matched: 0, truncated: false, events: [], alerts: [], problems };
+  const corr = loaded.correlations.length > 0 ? loadRuleSet([path], { shipped: false }) : undefined;
+  const replay: Array<{ ts: number; event: EcsEvent }> = [];
   const seenAtEdge = new Set<string>();
   while (to > from) {
     const r = await store.search({ filter, from, to, limit: PAGE });
@@ -68,6 +75,10 @@ export async function hunt(store: Store, path: string, o: HuntOptions = {}): Pro
       const matches = matcher.match(structuredClone<EcsEvent>(h.event));
       if (matches.length === 0) continue;
       out.matched++;
+      if (corr && matches.some((m) => corr.correlator.consumes(m.rule.id))) {
+        if (replay.length < MAX_CORRELATED) replay.push({ ts: h.ts, event: h.event });
+        else out.truncated = true;
+      }
       if (out.events.length < limit) {
         const ev = h.event['event'] as Record<string, unknown> | undefined;
         const id = typeof ev?.['id'] === 'string' ? ev['id'] : h.id;
@@ -88,6 +99,14 @@ export async function hunt(store: Store, path: string, o: HuntOptions = {}): Pro
     if (to !== minTs + 1) seenAtEdge.clear();
     for (const id of edge) seenAtEdge.add(id);
     to = minTs + 1;
+  }
+  if (corr && replay.length > 0) {
+    // the store answers newest first: replay oldest first, as the stream saw them
+    replay.reverse();
+    replay.sort((a, b) => a.ts - b.ts);
+    const engine = new DetectionEngine({ rules: corr, now: () => now });
+    for (const r of replay) engine.process([structuredClone(r.event)]);
+    out.alerts = engine.takeQueued().filter((a) => (a['rule'] as { category?: string } | undefined)?.category !== 'detection');
   }
   return out;
 }
