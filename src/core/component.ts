@@ -10,6 +10,8 @@ export interface RawRecord {
   format?: string;
   file?: string;
   source?: string;
+  /** tags the source already knows (`_truncated`); the parser adds them to the event */
+  tags?: readonly string[];
 }
 
 /** Maps a record to an ECS event. Never throws for bad input: what it cannot understand is kept raw and tagged. */

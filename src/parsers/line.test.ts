@@ -343,3 +343,20 @@ describe('Loghub OpenSSH_2k: every line against the reviewed structured parse', 
     assert.equal(top?.[0], '183.62.140.253');
   });
 });
+
+describe('what the source knows and relays add', () => {
+  test('tags on the record (a source that cut a message) are added to the event', () => {
+    const e = new LineParser().parse({ message: '<34>Oct 11 22:14:15 mymachine su: cut here', receivedAt: 0, tags: ['_truncated'] });
+    assert.deepEqual(e[F.tags], ['_truncated']);
+    assert.equal(getPath(e, F.processName), 'su');
+  });
+
+  test('rsyslog relaying an RFC 3164 line as RFC 5424 keeps a space before the text: sshd still reads it', () => {
+    const line = '<38>1 2026-11-26T10:00:00+00:00 vm sshd 4242 - -  Failed password for invalid user bob1 from 127.0.0.1 port 40001 ssh2';
+    const e = new LineParser().parse({ message: line, receivedAt: 0 });
+    assert.equal(e[F.message], 'Failed password for invalid user bob1 from 127.0.0.1 port 40001 ssh2');
+    assert.equal(getPath(e, F.userName), 'bob1');
+    assert.equal(getPath(e, F.sourceIp), '127.0.0.1');
+    assert.equal(getPath(e, F.eventOutcome), 'failure');
+  });
+});

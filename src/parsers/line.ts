@@ -75,6 +75,7 @@ export class LineParser implements Parser {
       log['file'] = { path: record.file };
     }
     if (truncated) addTag(e, '_truncated');
+    if (record.tags) for (const t of record.tags) addTag(e, t);
     const explicit = record.format !== undefined ? findFormat(record.format) : undefined;
     if (explicit?.line) return this.wholeLine(line, e, [explicit.line], true);
     const h = parseSyslogHeader(line, this.now());

@@ -395,3 +395,18 @@ describe('rsyslog fuzz corpus seeds', () => {
     });
   }
 });
+
+describe('FreeBSD syslogd -v/-vv: the priority after the time', () => {
+  test('<facility.severity> numbers give the priority; names are skipped', () => {
+    const now = Date.UTC(2026, 5, 1);
+    const v = parseSyslogHeader('Apr  2 17:51:32 <4.6> pancake sshd[55628]: Invalid user r00t from 192.0.2.100', now);
+    assert.equal(v?.hostname, 'pancake');
+    assert.equal(v?.appname, 'sshd');
+    assert.equal(v?.pri, 4 * 8 + 6);
+    assert.equal(v?.message, 'Invalid user r00t from 192.0.2.100');
+    const vv = parseSyslogHeader('Mar 19 23:48:18 <auth.info> pancake sshd[55517]: Invalid user r00t from 183.60.159.20', now);
+    assert.equal(vv?.hostname, 'pancake');
+    assert.equal(vv?.appname, 'sshd');
+    assert.equal(vv?.pri, undefined);
+  });
+});

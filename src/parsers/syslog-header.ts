@@ -162,6 +162,20 @@ function patternTag(s: string): { len: number; name: string; pid: string | undef
   return m ? { len: m[0].length, name: m[1] as string, pid: m[2] } : undefined;
 }
 
+/** FreeBSD syslogd -v / -vv write the priority after the time: `<4.3> ` (facility.severity) or `<auth.info> `. */
+const BSD_VERBOSE = /^ {0,4}<(?:(\d{1,2})\.(\d)|[a-z0-9]{1,10}\.[a-z]{1,10})> /;
+
+/** What follows a BSD time: FreeBSD's verbose priority if present, then host and tag. */
+function afterBsdTime(after: string, h: SyslogHeader): void {
+  const c = after.charCodeAt(0);
+  const verbose = c === 60 || c === 32 ? BSD_VERBOSE.exec(after) : null;
+  if (verbose) {
+    after = after.slice(verbose[0].length);
+    if (verbose[1] !== undefined && h.pri === undefined) h.pri = Number(verbose[1]) * 8 + Number(verbose[2]);
+  }
+  afterHostAndTag(after, h);
+}
+
 function afterHostAndTag(rest: string, h: SyslogHeader): void {
   const bracket = rest.charCodeAt(0) === 91 ? BRACKET_TAG.exec(rest) : null;
   if (bracket) {
@@ -216,7 +230,8 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
       if (proc !== undefined) h.procid = proc;
       if (msgid !== undefined) h.msgid = msgid;
       if (m[7] !== '-') h.structuredData = m[7] as string;
-      h.message = (m[8] ?? '').replace(/^\uFEFF/, '');
+      // a relay that turns an RFC 3164 line into RFC 5424 (rsyslog) keeps the space after the old tag: not message text
+      h.message = (m[8] ?? '').replace(/^\uFEFF/, '').replace(/^ +/, '');
       return h;
     }
   }
@@ -224,7 +239,7 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
   if (simple) {
     if (simple.month === undefined) return undefined;
     h.ts = resolveBsdTime(simple.month, simple.day, simple.h, simple.m, simple.sec, 0, now);
-    afterHostAndTag(rest.slice(simple.len), h);
+    afterBsdTime(rest.slice(simple.len), h);
     return h;
   }
   const bsd = BSD_TS.exec(rest);
@@ -234,7 +249,7 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
     const ms = bsd[7] ? Math.floor(Number(`0.${bsd[7]}`) * 1000) : 0;
     const year = bsd[3] ?? bsd[8];
     h.ts = resolveBsdTime(month, Number(bsd[2]), Number(bsd[4]), Number(bsd[5]), Number(bsd[6]), ms, now, year ? Number(year) : undefined);
-    afterHostAndTag(rest.slice(bsd[0].length), h);
+    afterBsdTime(rest.slice(bsd[0].length), h);
     return h;
   }
   const iso = ISO_TS.exec(rest);

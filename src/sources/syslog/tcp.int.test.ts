@@ -194,7 +194,6 @@ describe('syslog over TCP', () => {
 describe('syslog over TCP: the _truncated tag', () => {
   test(
     'a message cut at max_message_bytes is stored with tags: [_truncated]',
-    { todo: 'the line parser does not yet copy RawRecord tags to the event (src/core/component.ts, src/parsers/line.ts)' },
     async () => {
       const h = await startHarness({ udp: false, max_message_bytes: 100 });
       try {
