@@ -15,7 +15,6 @@ const FILES: readonly { file: string; format?: string }[] = [
   { file: 'xinetd-fail' },
   { file: 'dante' },
   { file: 'mysqld-auth' },
-  { file: 'named-refused', format: 'named' },
 ];
 
 test('fail2ban conformance: service parsers', (t) => {
