@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -36,11 +36,11 @@ after(async () => {
 });
 
 /** Runs loggen to its end against `port` and checks that the store grew by exactly what it reports sent. */
-async function loggenStored(args: string[], port: number, expected: number): Promise<void> {
+async function loggenStored(args: string[], port: number, expected: number, env: NodeJS.ProcessEnv = sngEnv()): Promise<void> {
   const v = vigil;
   assert.ok(v, 'vigil serve started');
   const before = await v.stored();
-  const r = await run(LOGGEN, [...args, '127.0.0.1', String(port)], { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv(), children });
+  const r = await run(LOGGEN, [...args, '127.0.0.1', String(port)], { timeoutMs: LOGGEN_TIMEOUT_MS, env, children });
   assert.equal(r.timedOut, false, `loggen finished within ${LOGGEN_TIMEOUT_MS} ms`);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /error/i, r.stderr);
@@ -80,10 +80,25 @@ describe('loggen (syslog-ng) as a bounded load generator', () => {
     await loggenStored(['--inet', '--stream', '--size', '150', '--rate', '10000', '--number', '10000'], await v.port('syslog_tcp'), 10_000);
   });
 
+  test('TLS 1.2 (loggen limited to it through its OpenSSL config), RFC 5424 with octet counting: every message it sent is stored once', { skip: gate.skip ?? false, timeout: 180_000 }, async () => {
+    if (gate.error) assert.fail(gate.error);
+    const v = vigil;
+    assert.ok(v);
+    const conf = join(tmp, 'openssl-tls12.cnf');
+    writeFileSync(conf, ['openssl_conf = default_conf', '[default_conf]', 'ssl_conf = ssl_sect', '[ssl_sect]', 'system_default = tls12', '[tls12]', 'MaxProtocol = TLSv1.2', ''].join('\n'));
+    const before = (await v.health()).components['syslog_tls'] ?? {};
+    await loggenStored(['--use-ssl', '--syslog-proto', '--size', '200', '--rate', '10000', '--number', '10000'], await v.port('syslog_tls'), 10_000, { ...sngEnv(), OPENSSL_CONF: conf });
+    const h = (await v.health()).components['syslog_tls'] ?? {};
+    assert.equal(Number(h['accepted']) - Number(before['accepted']), 1, JSON.stringify(h));
+    assert.equal(h['handshake_failures'], 0, JSON.stringify(h));
+    assert.equal(Number(h['messages']) - Number(before['messages']), 10_000, JSON.stringify(h));
+  });
+
   // loggen never reads from its TLS connection: the two TLS 1.3 session tickets the server sends after the handshake
   // stay unread, so loggen's close() resets the connection (RST) and the kernel discards what Vigil had not read yet.
-  // The same happens with `openssl s_server` (default) as the receiver, not with `-num_tickets 0` or `-no_tls1_3`.
-  test('TLS, RFC 5424 with octet counting: every message it sent is stored once', { skip: gate.skip ?? false, timeout: 180_000, todo: 'TLS 1.3 session tickets left unread by loggen make its close a reset; the messages still queued are lost' }, async () => {
+  // The same happens with `openssl s_server` (default) as the receiver, not with `-num_tickets 0` or `-no_tls1_3`, nor
+  // when loggen is limited to TLS 1.2 (the test above).
+  test('TLS 1.3, RFC 5424 with octet counting: every message it sent is stored once', { skip: gate.skip ?? false, timeout: 180_000, todo: 'TLS 1.3 session tickets left unread by loggen make its close a reset; the messages still queued are lost' }, async () => {
     if (gate.error) assert.fail(gate.error);
     const v = vigil;
     assert.ok(v);
