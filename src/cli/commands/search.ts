@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../core/config.js';
+import { caretLines } from '../../query/caret.js';
+import { QueryError } from '../../query/errors.js';
 import { formatTable } from '../../search/format.js';
 import { isTable, runSearch } from '../../search/run.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
@@ -21,7 +23,11 @@ export function searchCommand(program: Command): void {
       const store = new SqliteStore({ dir: resolve(config.data_dir, 'store'), readOnly: true });
       await store.open();
       try {
-        const r = await runSearch(store, { q: query, from: opts.from, to: opts.to, limit: opts.limit }, Date.now());
+        const r = await runSearch(store, { q: query, from: opts.from, to: opts.to, limit: opts.limit }, Date.now()).catch((err: unknown) => {
+          // at a terminal, point at the problem; the reason itself stays one line (printed by main)
+          if (err instanceof QueryError && process.stderr.isTTY) process.stderr.write(caretLines(query, err.position));
+          throw err;
+        });
         if (opts.json) return printJson(r);
         if (isTable(r)) {
           process.stdout.write(formatTable(r.columns, r.rows, safeText));

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config.js';
 import { errorMessage } from '../../core/errors.js';
+import { caretLines } from '../../query/caret.js';
 import { CliExit, safeText } from '../io.js';
 
 /** Longest SSE message accepted from the server (an event larger than this ends the tail with an error). */
@@ -75,7 +76,9 @@ export function tailCommand(program: Command): void {
         const body = (await res.text().catch(() => '')).slice(0, 500);
         let msg = body;
         try {
-          msg = (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? body;
+          const e = (JSON.parse(body) as { error?: { message?: string; position?: number } }).error;
+          msg = e?.message ?? body;
+          if (typeof e?.position === 'number' && process.stderr.isTTY) process.stderr.write(caretLines(query, e.position));
         } catch {
           // not JSON: show it as it is
         }
