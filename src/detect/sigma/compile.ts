@@ -398,7 +398,14 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
       for (const s of b.scans) {
         if (s.seen === epoch) continue;
         s.seen = epoch;
-        const vals = lowerValues(v, s.key, s.get);
+        let vals: readonly string[];
+        try {
+          vals = lowerValues(v, s.key, s.get);
+        } catch {
+          // a hostile event (a throwing getter): the field counts as absent
+          vals = [];
+          v.lower.set(s.key, vals);
+        }
         for (const t of vals) {
           s.auto?.scan(t, stamp, epoch, hits);
           const ids = s.exact?.get(t);

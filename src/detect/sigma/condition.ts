@@ -34,7 +34,7 @@ function lex(text: string, condition: number): Tok[] {
     }
     if (c === '(') out.push({ t: 'lp', offset: i++ });
     else if (c === ')') out.push({ t: 'rp', offset: i++ });
-    else if (c === '|') out.push({ t: 'pipe', offset: i++ });
+    else if (c === '|') throw new ConditionError('aggregation expressions (`| count() …`) are deprecated Sigma; use a correlation rule', { condition, offset: i }, 'SIGMA_CONDITION_AGGREGATION');
     else if (/[A-Za-z0-9_*\-.]/.test(c)) {
       const start = i;
       while (i < text.length && /[A-Za-z0-9_*\-.]/.test(text[i] ?? '')) i++;
