@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, closeSync, copyFileSync, openSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
@@ -227,5 +227,26 @@ test('at most 1,024 files are followed at once: the rest are counted, logged onc
     // deleting followed files makes room (they close once drained)
     for (let i = 0; i < 10; i++) unlinkSync(join(h.logs, `f${String(i).padStart(4, '0')}.log`));
     assert.equal(await h.settle(1030, 20_000), 1030);
+  });
+});
+
+test('while the checkpoint cannot be written nothing is handed on (logged once); afterwards every line is stored once', async () => {
+  await withHarness(async (h) => {
+    const f = join(h.logs, 'auth.log');
+    writeFileSync(f, sshText(0, 300));
+    mkdirSync(h.dataDir, { recursive: true });
+    // a file where the checkpoint directory should be
+    writeFileSync(join(h.dataDir, 'checkpoints'), '');
+    await h.source({ path: f });
+    await sleep(2500);
+    assert.equal(await h.count(), 0);
+    // one line for the checkpoint that cannot be read at start, one for writing it, however often that is tried
+    assert.equal(h.messages.filter((m) => m.includes('cannot read checkpoint')).length, 1, h.messages.join('\n'));
+    assert.equal(h.messages.filter((m) => m.includes('EEXIST')).length, 1, h.messages.join('\n'));
+    assert.equal(h.messages.length, 2, h.messages.join('\n'));
+    unlinkSync(join(h.dataDir, 'checkpoints'));
+    appendFileSync(f, sshText(300, 320));
+    assert.equal(await h.settle(320), 320);
+    assert.deepEqual(sorted(await h.originals()), sorted(SSH.slice(0, 320)));
   });
 });

@@ -119,6 +119,7 @@ export class FileSource implements Source {
         const msg = errorMessage(err);
         if (msg !== this.lastFailure) this.ctx.log(`file source ${this.cfg.path}: ${msg}`);
         this.lastFailure = msg;
+        this.rollbackAll();
         await this.wakeup.sleep(RETRY_MS);
         continue;
       }
@@ -357,7 +358,7 @@ export class FileSource implements Source {
       const ends = new Map<Tailer | GzReader, number>();
       for (const o of owners.slice(i, i + SUBMIT_RECORDS)) ends.set(o.owner, o.end);
       this.checkpoints.prepare(new Map([...ends].map(([o, end]) => [o.key, end])));
-      if (!(await this.submit(records.slice(i, i + SUBMIT_RECORDS), batches))) return false;
+      if (!(await this.submit(records.slice(i, i + SUBMIT_RECORDS)))) return false;
       for (const [o, end] of ends) o.commitTo(end);
       this.checkpoints.publish();
     }
@@ -378,7 +379,7 @@ export class FileSource implements Source {
     return bytes > 0 || records.length > 0 || closing.length > 0;
   }
 
-  private async submit(records: RawRecord[], batches: Batch[]): Promise<boolean> {
+  private async submit(records: RawRecord[]): Promise<boolean> {
     try {
       await this.ctx.pipeline.submitRecords(records);
       this.tel.sent(records.length);
@@ -390,16 +391,7 @@ export class FileSource implements Source {
       this.tel.error('store', 'submit');
       if (!this.storeFailing) this.ctx.log(`file source ${this.cfg.path}: the store did not take ${records.length} events (${errorMessage(err)}); reading them again later`);
       this.storeFailing = true;
-      for (const b of batches) {
-        if (b.owner instanceof Tailer) b.owner.rollback();
-      }
-      if (this.gz && batches.some((b) => b.owner === this.gz)) {
-        // a stream cannot go back: reopen it at its committed position
-        const g = this.gz;
-        g.close();
-        this.gz = undefined;
-        this.gzQueue.unshift({ key: g.key, path: g.path, fp: g.gzFp, start: g.committed });
-      }
+      this.rollbackAll();
       setTimeout(() => (this.storeFailing = false), RETRY_MS).unref();
       return false;
     }
@@ -438,6 +430,18 @@ export class FileSource implements Source {
     if (lines.length > 0) batches.push({ owner: g, path: g.path, lines });
     if (g.ended) this.stats.gzRead++;
     return g.ended;
+  }
+
+  /** What was read but not stored is read again: every file goes back to its committed position. */
+  private rollbackAll(): void {
+    for (const t of this.tailers.values()) t.rollback();
+    if (this.gz) {
+      // a stream cannot go back: it is opened again at its committed position
+      const g = this.gz;
+      g.close();
+      this.gz = undefined;
+      this.gzQueue.unshift({ key: g.key, path: g.path, fp: g.gzFp, start: g.committed });
+    }
   }
 
   /** A followed file (other than `exceptKey`) starts with these bytes. */
