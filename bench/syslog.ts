@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killAll } from '../test/support/serve.js';
 import { depsGate, LOGGEN, loggenSent, run, sngEnv, startVigil, type Vigil } from '../test/e2e/syslog-senders-support.js';
 
 /**
@@ -20,6 +21,8 @@ const SIZE = 300;
 /** health is asked this often while measuring (each answer counts the store's events) */
 const POLL_MS = 1000;
 const LOGGEN_TIMEOUT_MS = 30 * 60_000;
+/** loggen and the server: killed when the benchmark ends, however it ends */
+const children = new Set<ChildProcess>();
 
 type Log = (s: string) => void;
 type Components = Record<string, Record<string, unknown> | undefined>;
@@ -102,7 +105,7 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
   const w = watch(v, 'syslog_tcp', 'messages', base);
   const cpu0 = threadCpu(v.child);
   const t0 = Date.now();
-  const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv() });
+  const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv(), children });
   const sentMs = Date.now() - t0;
   const sent = loggenSent(r);
   const stored = (await v.settle(base.stored + sent, 120_000, 1000, POLL_MS)) - base.stored;
@@ -135,7 +138,7 @@ async function udpRun(v: Vigil, ratePerSec: number, seconds: number, log: Log): 
   const base = { stored: num(c0, 'store', 'events'), received: key(c0, 'received'), kernel: key(c0, 'kernel_drops'), queue: key(c0, 'dropped_queue_full') };
   const args = ['--inet', '--dgram', '--size', String(SIZE), '--rate', String(ratePerSec), '--interval', String(seconds * 10), '--number', String(ratePerSec * seconds), '127.0.0.1', String(port)];
   const t0 = Date.now();
-  const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv() });
+  const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv(), children });
   const ms = Date.now() - t0;
   const sent = loggenSent(r);
   // the source reads the kernel's drop counter every 2 s
@@ -157,7 +160,6 @@ export async function benchSyslog(log: Log): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'vigil-bench-syslog-'));
-  const children = new Set<ChildProcess>();
   const prof = process.env['BENCH_SYSLOG_CPU_PROF'];
   const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
   const sync = process.env['BENCH_SYSLOG_SYNC'] === 'normal' ? 'normal' : 'full';
@@ -173,6 +175,7 @@ export async function benchSyslog(log: Log): Promise<void> {
   } finally {
     const exit = await v.stop();
     if (exit.code !== 0) log(`syslog: vigil serve exited with ${String(exit.code ?? exit.signal)}: ${v.stderr().slice(-2000)}`);
+    await killAll(children);
     rmSync(dir, { recursive: true, force: true });
   }
 }
