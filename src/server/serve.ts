@@ -67,6 +67,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     telemetry,
     detection,
     token,
+    hecTokens: config.http.hec_tokens,
     version: VERSION,
     bodyLimitBytes: Math.round(config.http.body_limit_mb * 1024 * 1024),
     health: async () => {
