@@ -99,6 +99,19 @@ describe('query API: tables, errors, budget, live tail, saved searches', () => {
     );
   });
 
+  test('events: head N asks for N, fields makes a table, where before an aggregation filters events', async () => {
+    const h = await search('user.name:u1 | head 150');
+    assert.equal((h.body['events'] as unknown[]).length, 150);
+    const f = await search('user.name:u1 | head 3 | fields seq, user.name, nothing.here');
+    assert.deepEqual(f.body, { columns: ['seq', 'user.name', 'nothing.here'], rows: [[1996, 'u1', null], [1991, 'u1', null], [1986, 'u1', null]], truncated: false, took_ms: f.body['took_ms'] });
+    const w = await search('* | where user.name:u1 and seq < 20 | stats count()');
+    assert.deepEqual(w.body['rows'], [[4]]);
+    const tc = await search('* | timechart span=1h count()');
+    const rows = tc.body['rows'] as [string, number][];
+    assert.equal(rows.reduce((n, x) => n + x[1], 0), 2000);
+    assert.equal(rows[rows.length - 1]?.[0], new Date(Math.floor((base + 1999_000) / 3_600_000) * 3_600_000).toISOString());
+  });
+
   test('errors say where and what: caret position, did-you-mean, unknown columns', async () => {
     const a = await search('sorce.ip:10.0.0.1');
     assert.equal(a.status, 400);

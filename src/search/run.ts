@@ -104,8 +104,12 @@ export async function runSearch(store: Store, p: SearchParams, now: number): Pro
   let table: Table;
   if (agg.kind === 'timechart') {
     const times = res.rows.map((x) => Number(x.key[0]));
-    const lo = r.from > 0 ? r.from : times.length > 0 ? Math.min(...times) : 0;
-    const hi = r.to < Number.MAX_SAFE_INTEGER ? r.to : times.length > 0 ? Math.max(now, Math.max(...times) + agg.spanMs) : 0;
+    // a loop, not Math.min(...times): a spread of 200,000 arguments can overflow the stack
+    const first = times.reduce((a, b) => Math.min(a, b), Infinity);
+    const lo = r.from > 0 ? r.from : times.length > 0 ? first : 0;
+    // without `to`: up to now when the range is relative to now (`from` given), else up to the newest bucket
+    const last = times.length > 0 ? times.reduce((a, b) => Math.max(a, b), -Infinity) + agg.spanMs : 0;
+    const hi = r.to < Number.MAX_SAFE_INTEGER ? r.to : r.from > 0 ? Math.max(now, last) : last;
     table = timechartOf(agg, res.rows, lo, hi);
   } else table = tableOf(agg, res.rows);
   table = applyStages(table, pl.post);
@@ -123,7 +127,8 @@ function finishTable(t: Table, limit: number | undefined, started: number): Tabl
 }
 
 async function events(store: Store, pl: Plan, r: Resolved, started: number): Promise<SearchOutput> {
-  const limit = Math.min(r.limit ?? 100, pl.eventHead ?? Infinity);
+  // `head N` asks for N events; an explicit limit still caps them
+  const limit = Math.min(r.limit ?? (pl.eventHead === undefined ? 100 : MAX_LIMIT), pl.eventHead ?? Infinity);
   const res = await store.search({ filter: pl.filter, from: r.from, to: r.to, limit, budgetMs: r.budgetMs });
   const fields = pl.eventFields;
   if (fields) {
