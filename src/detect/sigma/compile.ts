@@ -184,14 +184,15 @@ function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholde
         const plan = it.plan;
         if (plan && plan.groups.some((g) => g.some((a) => a.need !== undefined))) {
           // alternative by alternative: only those whose literal was seen are verified, most need no verifying
-          const per = plan.groups.map((g) =>
+          const gates = (g: NonNullable<CompiledItem['plan']>['groups'][number]): Pred =>
             gate.anyOf(
               g.map((a) => {
                 if (a.need) keys.add(a.need.key);
                 return { ids: a.need ? reg.reqOf(a.need, it.get) : [], verify: a.verify };
               }),
-            ),
-          );
+            );
+          // OR of the values: one gate over all their alternatives; AND (`all`): one gate per value
+          const per = plan.all ? plan.groups.map(gates) : [gates(plan.groups.flat())];
           it.test = per.length === 1 && per[0] ? per[0] : plan.all ? (v) => per.every((p) => p(v)) : (v) => per.some((p) => p(v));
           it.cost = 0;
         } else if (ids && it.cost > 0) it.test = gate.gated(ids, it.test); // patterns are not run when none of the item's literals was seen
@@ -229,8 +230,8 @@ function cpuTime(r: CRule, v: EventView): number {
   return (d.user + d.system) / 1000;
 }
 
-/** The view of one event: Windows data and renames worked out once. */
-function viewOf(e: EcsEvent): EventView {
+/** The view of one event: Windows data and renames worked out once; `into` is reused (its caches cleared). */
+function viewOf(e: EcsEvent, into: EventView): EventView {
   const w = e['winlog'];
   let ed: Record<string, unknown> | undefined;
   let ud: Record<string, unknown> | undefined;
@@ -243,7 +244,13 @@ function viewOf(e: EcsEvent): EventView {
     if ((id === 4688 || id === '4688') && ch === 'Security') rename = RENAME_4688;
     else if (typeof ch === 'string' && ch.endsWith('Windows Defender/Operational')) rename = RENAME_DEFENDER;
   }
-  return { e, ed, ud, rename, lower: new Map(), text: new Map() };
+  into.e = e;
+  into.ed = ed;
+  into.ud = ud;
+  into.rename = rename;
+  into.lower.clear();
+  into.text.clear();
+  return into;
 }
 
 export function compileRules(rules: readonly SigmaRule[], options: CompileOptions = {}): SigmaMatcher {
@@ -351,6 +358,8 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   const cand: CRule[] = [];
   const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0 };
   const routeCache = new Map<string, Bucket[]>();
+  // one view, reused event after event (match is synchronous and not re-entered)
+  const view: EventView = { e: {}, ed: undefined, ud: undefined, rename: undefined, lower: new Map(), text: new Map() };
 
   const disable = (r: CRule, code: string, message: string): void => {
     if (r.disabled) return;
@@ -384,7 +393,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
       if (routeCache.size < 10_000) routeCache.set(routeKey, routed);
     }
     if (routed.length === 0) return [];
-    const v = viewOf(event);
+    const v = viewOf(event, view);
     epoch = (epoch + 1) >>> 0;
     if (epoch === 0) {
       stamp.fill(0);
