@@ -18,7 +18,7 @@ const golden: [string, AggregateRequest, boolean, string, (string | number | nul
     'event.dataset:sshd | stats count() by source.ip',
     req('event.dataset:sshd', [{ kind: 'field', field: 'source.ip' }], [{ func: 'count' }]),
     true,
-    'SELECT e.source_ip AS k0, count(*) AS c0 FROM events e WHERE e.ts >= ? AND e.ts < ? AND (e.dataset = ?) AND e.source_ip IS NOT NULL GROUP BY k0',
+    'SELECT e.source_ip AS k0, count(*) AS c0 FROM events e WHERE e.ts >= ? AND e.ts < ? AND (e.dataset = ?) AND +e.source_ip IS NOT NULL GROUP BY k0',
     [1, 2, 'sshd'],
   ],
   [
@@ -51,7 +51,7 @@ const golden: [string, AggregateRequest, boolean, string, (string | number | nul
     'failed | stats count(user.name) by host.name',
     req('failed', [{ kind: 'field', field: 'host.name' }], [{ func: 'count', field: 'user.name' }]),
     true,
-    'SELECT e.host_name AS k0, count(e.user_name) AS c0 FROM events e WHERE e.ts >= ? AND e.ts < ? AND (e.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)) AND e.host_name IS NOT NULL GROUP BY k0',
+    'SELECT e.host_name AS k0, count(e.user_name) AS c0 FROM events e WHERE e.ts >= ? AND e.ts < ? AND (e.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)) AND +e.host_name IS NOT NULL GROUP BY k0',
     [1, 2, '"failed"'],
   ],
 ];

@@ -43,7 +43,9 @@ export function buildAggregateSql(req: AggregateRequest, indexed: boolean, whole
       notNull.push(`vigil_g${i}.value IS NOT NULL`);
     } else {
       keys.push(ref.sql);
-      notNull.push(`${ref.sql} IS NOT NULL`);
+      // With a filter, `+` keeps SQLite from walking the group column's index and fetching each row from the table:
+      // one plain scan was ~40% faster (measured on a sealed partition). Without one, the index covers the query.
+      notNull.push(`${f.sql === '1' ? '' : '+'}${ref.sql} IS NOT NULL`);
     }
   });
   const cols: string[] = [];
