@@ -40,6 +40,7 @@ void test('a scheduled search runs at its interval over the last interval and al
       const alert = sent[0]?.docs[0] as Record<string, unknown>;
       assert.equal(sent[0]?.dataset, ALERT_DATASET);
       assert.equal(alert['event.kind'], 'alert');
+      assert.match(String(alert['event.id']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       assert.equal(alert['rule.name'], 'root failures');
       assert.equal(alert['rule.id'], `saved-search:${fails.id}`);
       assert.equal(alert['event.severity'], 80);

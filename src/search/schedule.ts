@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../core/errors.js';
 import type { EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
@@ -29,6 +30,8 @@ export function alertFor(s: SavedSearch, r: SearchOutput, now: number): EcsEvent
     [F.timestamp]: new Date(now).toISOString(),
     [F.message]: `saved search '${s.name}' matched: ${s.schedule?.condition ?? ''} (count ${count})`,
     [F.eventKind]: 'alert',
+    // the alert's own id, as the alert queue (GET /api/v1/alerts, status changes) expects it
+    'event.id': randomUUID(),
     [F.eventDataset]: ALERT_DATASET,
     [F.eventSeverity]: s.schedule?.severity ?? 50,
     [F.eventRiskScore]: s.schedule?.severity ?? 50,
