@@ -1,7 +1,7 @@
 import { isObject, type EcsEvent } from '../../schema/event.js';
 import type { EventMatcher, RuleMatch, RuleMeta, RuleProblem } from '../types.js';
 import { patternMatcher } from './condition.js';
-import { isKeywordKey, keywordScanTexts, RENAME_4688, RENAME_DEFENDER, type EventView, type Getter } from './fields.js';
+import { isKeywordKey, keywordScanTexts, RENAME_4688, RENAME_DEFENDER, SlotCache, slotOf, type EventView, type Getter } from './fields.js';
 import { eventKeys, eventSources, logsourceKey } from './logsource.js';
 import type { ConditionNode, Detection, LogSource, SigmaFilter, SigmaRule } from './model.js';
 import { ModifierError } from './modifiers.js';
@@ -61,6 +61,7 @@ interface FieldScan {
   /** the event it was last scanned for */
   seen: number;
   key: string;
+  slot: number;
   get: Getter | undefined;
   auto: LiteralAutomaton | undefined;
   exact: Map<string, number[]> | undefined;
@@ -322,7 +323,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     const lm = reg.lits.get(key);
     const em = reg.exact.get(key);
     const auto = lm && lm.size > 0 ? new LiteralAutomaton([...lm.keys()], [...lm.values()]) : undefined;
-    scans.set(key, { seen: 0, key, get: undefined, auto, exact: em && em.size > 0 ? em : undefined });
+    scans.set(key, { seen: 0, key, slot: slotOf(key), get: undefined, auto, exact: em && em.size > 0 ? em : undefined });
   }
   // getters: any item's getter for the key reads the same values; take them from the compiled items' keys
   const buckets = new Map<string, Bucket>();
@@ -344,6 +345,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   for (const s of scans.values()) {
     if (!isKeywordKey(s.key)) continue;
     s.key = `${s.key}:scan`;
+    s.slot = slotOf(s.key);
     s.get = keywordScanTexts;
   }
 
@@ -359,7 +361,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0 };
   const routeCache = new Map<string, Bucket[]>();
   // one view, reused event after event (match is synchronous and not re-entered)
-  const view: EventView = { e: {}, ed: undefined, ud: undefined, rename: undefined, lower: new Map(), text: new Map() };
+  const view: EventView = { e: {}, ed: undefined, ud: undefined, rename: undefined, lower: new SlotCache(), text: new SlotCache() };
 
   const disable = (r: CRule, code: string, message: string): void => {
     if (r.disabled) return;
@@ -409,11 +411,11 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
         s.seen = epoch;
         let vals: readonly string[];
         try {
-          vals = lowerValues(v, s.key, s.get);
+          vals = lowerValues(v, s.slot, s.get);
         } catch {
           // a hostile event (a throwing getter): the field counts as absent
           vals = [];
-          v.lower.set(s.key, vals);
+          v.lower.set(s.slot, vals);
         }
         for (const t of vals) {
           s.auto?.scan(t, stamp, epoch, hits);

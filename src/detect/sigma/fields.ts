@@ -24,10 +24,46 @@ export interface EventView {
   ud: Obj | undefined;
   /** Sigma name → event data name for this event kind (4688, Defender) */
   rename: Readonly<Record<string, string>> | undefined;
-  /** lower-cased text values per field key, filled on first use */
-  lower: Map<string, readonly string[]>;
-  /** text values per field key (case kept), filled on first use */
-  text: Map<string, readonly string[]>;
+  /** lower-cased text values per field slot (slotOf), filled on first use */
+  lower: SlotCache;
+  /** text values per field slot (case kept), filled on first use */
+  text: SlotCache;
+}
+
+const SLOTS = new Map<string, number>();
+
+/** A small integer for a field key, so that per-event caches are arrays, not maps. */
+export function slotOf(key: string): number {
+  let s = SLOTS.get(key);
+  if (s === undefined) {
+    s = SLOTS.size;
+    SLOTS.set(key, s);
+  }
+  return s;
+}
+
+/** Values per slot for the current event; `clear` starts the next event without touching the slots. */
+export class SlotCache {
+  private gen = 1;
+  private readonly stamp: number[] = [];
+  private readonly vals: Array<readonly string[] | undefined> = [];
+
+  get(slot: number): readonly string[] | undefined {
+    return this.stamp[slot] === this.gen ? this.vals[slot] : undefined;
+  }
+
+  set(slot: number, v: readonly string[]): void {
+    this.stamp[slot] = this.gen;
+    this.vals[slot] = v;
+  }
+
+  clear(): void {
+    this.gen++;
+    if (this.gen > 0x3fffffff) {
+      this.gen = 1;
+      this.stamp.fill(0);
+    }
+  }
 }
 
 export type Getter = (v: EventView) => unknown;

@@ -2,7 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import type { LogSource, DetectionItem } from './model.js';
 import { applyModifiers, compileSigmaRegex, type Alt, type ItemSpec, type TimePart } from './modifiers.js';
 import { foldParts, patternTest, type StrTest } from './pattern.js';
-import { fieldGetter, fieldKey, keywordKey, keywordTexts, texts, type EventView, type Getter } from './fields.js';
+import { fieldGetter, fieldKey, keywordKey, keywordTexts, slotOf, texts, type EventView, type Getter } from './fields.js';
 
 /*
  * Detection items compiled to predicates over an EventView. Each item also states what the prefilter may require:
@@ -40,6 +40,7 @@ export const MAX_SCAN_LITERAL = 10;
 /** The item alternative by alternative (see CompiledItem.plan); undefined for other types than plain strings. */
 function altPlan(spec: ItemSpec, key: string, get: Getter | undefined, implicitContains: boolean): CompiledItem['plan'] {
   if (spec.type !== 'str' || spec.neq) return undefined;
+  const slot = slotOf(key);
   const groups: Array<Array<{ need: Need | undefined; verify: Pred | undefined }>> = [];
   for (const alts of spec.values) {
     const g: Array<{ need: Need | undefined; verify: Pred | undefined }> = [];
@@ -50,7 +51,7 @@ function altPlan(spec: ItemSpec, key: string, get: Getter | undefined, implicitC
         const tests = altTests(a, spec.cased, implicitContains);
         const cased = spec.cased;
         const g0 = get;
-        g.push({ need: undefined, verify: a.kind === 'null' ? (v) => (g0 ? isNullish(g0(v)) : false) : (v) => anyAlt(valuesOf(v, key, get, cased), tests) });
+        g.push({ need: undefined, verify: a.kind === 'null' ? (v) => (g0 ? isNullish(g0(v)) : false) : (v) => anyAlt(valuesOf(v, slot, get, cased), tests) });
         continue;
       }
       const need: Need = { key, lits: x.lit !== undefined ? [x.lit] : [], exact: x.exact ?? [] };
@@ -64,7 +65,7 @@ function altPlan(spec: ItemSpec, key: string, get: Getter | undefined, implicitC
       if (!decided) {
         const tests = altTests(a, spec.cased, implicitContains);
         const cased = spec.cased;
-        verify = (v) => anyAlt(valuesOf(v, key, get, cased), tests);
+        verify = (v) => anyAlt(valuesOf(v, slot, get, cased), tests);
       }
       g.push({ need, verify });
     }
@@ -74,7 +75,7 @@ function altPlan(spec: ItemSpec, key: string, get: Getter | undefined, implicitC
 }
 
 /** Lower-cased (or as is, when cased) text values of a field, cached per event. */
-function valuesOf(v: EventView, key: string, get: Getter | undefined, cased: boolean): readonly string[] {
+function valuesOf(v: EventView, key: number, get: Getter | undefined, cased: boolean): readonly string[] {
   const cache = cased ? v.text : v.lower;
   let out = cache.get(key);
   if (out === undefined) {
@@ -85,7 +86,7 @@ function valuesOf(v: EventView, key: string, get: Getter | undefined, cased: boo
   return out;
 }
 
-export function lowerValues(v: EventView, key: string, get: Getter | undefined): readonly string[] {
+export function lowerValues(v: EventView, key: number, get: Getter | undefined): readonly string[] {
   return valuesOf(v, key, get, false);
 }
 
@@ -226,6 +227,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
   const field = item.field;
   const get = field !== undefined ? fieldGetter(field, ls) : undefined;
   const key = field !== undefined ? fieldKey(field, ls) : keywordKey(ls);
+  const slot = slotOf(key);
   const text = describe(item);
   const keyword = field === undefined;
   const implicitContains = keyword && !spec.anchored;
@@ -249,7 +251,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
         return {
           test: (v) => {
             if (g && isNullish(g(v))) return false;
-            const vals = valuesOf(v, key, g, cased);
+            const vals = valuesOf(v, slot, g, cased);
             return (!wantNull || vals.length > 0) && !anyAlt(vals, tests);
           },
           need: undefined,
@@ -261,8 +263,8 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
       const test = combine((alts) => {
         const tests = alts.flatMap((a) => altTests(a, cased, implicitContains));
         const nullOk = alts.some((a) => a.kind === 'null');
-        if (nullOk && g) return (v) => isNullish(g(v)) || anyAlt(valuesOf(v, key, g, cased), tests);
-        return (v) => anyAlt(valuesOf(v, key, g, cased), tests);
+        if (nullOk && g) return (v) => isNullish(g(v)) || anyAlt(valuesOf(v, slot, g, cased), tests);
+        return (v) => anyAlt(valuesOf(v, slot, g, cased), tests);
       });
       const allExact = spec.values.every((alts) => alts.every((a) => a.kind !== 'str' || (a.parts.length <= 1 && a.parts.every((p) => p.t === 'lit'))));
       const c: CompiledItem = { test, need: needOf(spec, key, implicitContains), cost: allExact ? 0 : 1, text, get };
@@ -274,7 +276,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
       const res = spec.values.map((alts) => alts.flatMap((a) => (a.kind === 'str' ? [compileSigmaRegex(a.raw, spec.re)] : [])));
       const g = get;
       const preds: Pred[] = res.map((rs) => (v) => {
-        for (const s of valuesOf(v, key, g, true)) for (const r of rs) if (r.test(s)) return true;
+        for (const s of valuesOf(v, slot, g, true)) for (const r of rs) if (r.test(s)) return true;
         return false;
       });
       const test: Pred = preds.length === 1 && preds[0] ? preds[0] : spec.all ? (v) => preds.every((p) => p(v)) : (v) => preds.some((p) => p(v));
@@ -283,7 +285,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
     case 'cidr': {
       const t = cidrTest(spec);
       const g = get;
-      return { test: (v) => valuesOf(v, key, g, true).some((s) => t(s.trim())), need: undefined, cost: 1, text, get };
+      return { test: (v) => valuesOf(v, slot, g, true).some((s) => t(s.trim())), need: undefined, cost: 1, text, get };
     }
     case 'cmp': {
       const op = spec.cmp;
@@ -291,7 +293,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
       const g = get;
       const numbers = (v: EventView): number[] => {
         const out: number[] = [];
-        for (const s of valuesOf(v, key, g, true)) {
+        for (const s of valuesOf(v, slot, g, true)) {
           const n = part !== undefined ? timeOf(s, part) : s.trim().length > 0 ? Number(s) : NaN;
           if (n !== undefined && Number.isFinite(n)) out.push(n);
         }
@@ -306,13 +308,13 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
     }
     case 'fieldref': {
       const g = get;
-      const refs = spec.values.flat().flatMap((a) => (a.kind === 'str' ? [{ key: fieldKey(a.raw, ls), get: fieldGetter(a.raw, ls) }] : []));
+      const refs = spec.values.flat().flatMap((a) => (a.kind === 'str' ? [{ slot: slotOf(fieldKey(a.raw, ls)), get: fieldGetter(a.raw, ls) }] : []));
       const cased = spec.cased;
       const test: Pred = (v) => {
-        const mine = valuesOf(v, key, g, cased);
+        const mine = valuesOf(v, slot, g, cased);
         if (mine.length === 0) return false;
         const eq = refs.some((r) => {
-          const other = valuesOf(v, r.key, r.get, cased);
+          const other = valuesOf(v, r.slot, r.get, cased);
           return mine.some((s) => other.includes(s));
         });
         return eq !== spec.neq;
