@@ -21,6 +21,8 @@ const AUTH_LOG = join(ROOT, 'examples', 'auth.log');
 const AUTH_LINES = readFileSync(AUTH_LOG, 'utf8')
   .split('\n')
   .filter((l) => l.length > 0);
+/** The tour's sample holds one SSH brute force (203.0.113.45): the shipped rule stores one alert beside the lines. */
+const AUTH_ALERTS = 1;
 const TOKEN = `cli-${randomBytes(16).toString('hex')}`;
 const RUN_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -235,10 +237,12 @@ describe('vigil command line', { concurrency: 2 }, () => {
     assert.equal(lines.length, 1, show(r));
     const summary = JSON.parse(lines[0] as string) as Record<string, unknown>;
     const { files, stored, parse_failures, alerts } = summary;
-    assert.deepEqual({ files, stored, parse_failures, alerts }, { files: 1, stored: 25, parse_failures: 1, alerts: 0 });
+    assert.deepEqual({ files, stored, parse_failures, alerts }, { files: 1, stored: 25, parse_failures: 1, alerts: AUTH_ALERTS });
     assert.equal(typeof summary['seconds'], 'number');
 
-    const all = await cliSearch(dataDir, '*', { limit: 1000 });
+    const raised = await cliSearch(dataDir, 'event.kind:alert', { limit: 10 });
+    assert.deepEqual(raised.events.map((e) => (e['rule'] as { name?: unknown }).name), ['SSH brute force from one address']);
+    const all = await cliSearch(dataDir, 'not event.kind:alert', { limit: 1000 });
     assert.equal(all.total, AUTH_LINES.length);
     assert.deepEqual(all.events.map((e) => (e['event'] as { original?: unknown }).original).sort(), [...AUTH_LINES].sort());
     const failed = all.events.filter((e) => Array.isArray(e['tags']) && e['tags'].includes('_parse_failure'));
@@ -281,7 +285,7 @@ describe('vigil command line', { concurrency: 2 }, () => {
     assert.equal(existsSync(fresh), false, 'no data directory was created');
     const v = await vigil(['verify', '--data-dir', fixture, '--json']);
     expectSuccess(v);
-    assert.equal((JSON.parse(v.stdout) as { events: number }).events, AUTH_LINES.length, 'the existing store gained nothing');
+    assert.equal((JSON.parse(v.stdout) as { events: number }).events, AUTH_LINES.length + AUTH_ALERTS, 'the existing store gained nothing');
   });
 
   test('vigil ingest draws no progress bar when stderr is not a terminal', async () => {
@@ -289,7 +293,7 @@ describe('vigil command line', { concurrency: 2 }, () => {
     const r = await vigil(['ingest', '--data-dir', dataDir, AUTH_LOG]);
     expectSuccess(r);
     assert.equal(r.stderr, '', `nothing on stderr\n${show(r)}`);
-    assert.match(r.stdout, /^stored 25 events from 1 file\(s\) in [\d.]+ s; 1 kept raw as parse failures; 0 alerts\n$/);
+    assert.match(r.stdout, /^stored 25 events from 1 file\(s\) in [\d.]+ s; 1 kept raw as parse failures; 1 alerts\n$/);
   });
 
   test('vigil ingest draws a progress bar on a terminal (the control for the test above)', async (t: TestContext) => {
@@ -329,7 +333,7 @@ describe('vigil command line', { concurrency: 2 }, () => {
         { q: `parity.run:${id}`, from: String(base + 25 * 60_000), total: 5, n: [29, 28, 27, 26, 25] },
         { q: 'event.outcome:failure and source.ip:203.0.113.0/24', limit: 5, total: 12 },
         { q: '"Failed password" and not user.name:root', total: 16 },
-          { q: '*', limit: 0, total: 55 },
+          { q: '*', limit: 0, total: 55 + AUTH_ALERTS },
       ];
       const api = async (c: (typeof cases)[number]): Promise<SearchBody> => {
         const params = new URLSearchParams({ q: c.q });
@@ -361,7 +365,7 @@ describe('vigil command line', { concurrency: 2 }, () => {
       const reason = expectFailure(refused);
       assert.match(reason, /in use/, show(refused));
       assert.ok(reason.includes(dataDir), `names the directory: ${reason}`);
-      assert.equal((await api({ q: '*', limit: 0, total: 55 })).total, 55, 'the refused ingest stored nothing');
+      assert.equal((await api({ q: '*', limit: 0, total: 55 + AUTH_ALERTS })).total, 55 + AUTH_ALERTS, 'the refused ingest stored nothing');
 
       const stopped = await stopServe(server);
       assert.deepEqual(stopped, { code: 0, signal: null }, server.stderr());
@@ -462,7 +466,7 @@ describe('vigil command line', { concurrency: 2 }, () => {
     expectSuccess(json as RunResult);
     const v = JSON.parse(json?.stdout ?? '') as { ok: unknown; batches: number; events: number; partitions: number };
     assert.equal(v.ok, true);
-    assert.equal(v.events, AUTH_LINES.length);
+    assert.equal(v.events, AUTH_LINES.length + AUTH_ALERTS);
     assert.ok(Number.isInteger(v.batches) && v.batches >= 1, `batches: ${v.batches}`);
     assert.ok(Number.isInteger(v.partitions) && v.partitions >= 1, `partitions: ${v.partitions}`);
     expectSuccess(text as RunResult);
