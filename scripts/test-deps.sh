@@ -2,7 +2,7 @@
 # Installs the Debian packages the test suite drives as real peers. Runs before `npm test`; needs root (or sudo) only
 # when something is missing, and returns at once when everything is there.
 #   - sqlite3 CLI (tamper tests): required, a failure stops `npm test`
-#   - rsyslog + rsyslog-gnutls, bsdutils' logger, openssl (syslog sender tests)
+#   - rsyslog + rsyslog-gnutls + rsyslog-elasticsearch, logrotate (file rotation tests), bsdutils' logger, openssl (syslog sender tests)
 #   - syslog-ng-core for loggen: conflicts with rsyslog, so it is not installed but unpacked (apt-get download +
 #     dpkg -x, no root needed) into node_modules/.cache/vigil-test-deps/syslog-ng with the libraries it lacks
 # What could not be installed for the syslog tests is written to node_modules/.cache/vigil-test-deps/status; those
@@ -39,6 +39,8 @@ status=()
 apt_pkgs=()
 installed rsyslog || apt_pkgs+=(rsyslog)
 installed rsyslog-gnutls || apt_pkgs+=(rsyslog-gnutls)
+installed rsyslog-elasticsearch || apt_pkgs+=(rsyslog-elasticsearch)
+installed logrotate || apt_pkgs+=(logrotate)
 command -v logger >/dev/null 2>&1 || apt_pkgs+=(bsdutils)
 command -v openssl >/dev/null 2>&1 || apt_pkgs+=(openssl)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
@@ -65,6 +67,8 @@ if [ ${#apt_pkgs[@]} -gt 0 ]; then
 fi
 installed rsyslog || status+=("rsyslog: not installed (apt-get install rsyslog failed)")
 installed rsyslog-gnutls || status+=("rsyslog-gnutls: not installed (apt-get install rsyslog-gnutls failed)")
+installed rsyslog-elasticsearch || status+=("rsyslog-elasticsearch: not installed (apt-get install rsyslog-elasticsearch failed)")
+installed logrotate || status+=("logrotate: not installed (apt-get install logrotate failed)")
 command -v logger >/dev/null 2>&1 || status+=("logger: not installed")
 command -v openssl >/dev/null 2>&1 || status+=("openssl: not installed")
 
