@@ -265,6 +265,10 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   // prefilter stamps: stamp[id] === epoch when requirement id was seen in the current event
   let stamp = new Uint32Array(1);
   let epoch = 0;
+  // items decided by the stamps: requirement id → items it makes true; itemStamp[k] === epoch when item k is
+  let itemCount = 0;
+  const idItems: number[][] = [];
+  let itemStamp = new Uint32Array(1);
   const gate: Gate = {
     gated: (ids, test) => {
       const a = Int32Array.from(ids);
@@ -274,22 +278,27 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
       };
     },
     anyOf: (alts) => {
-      // flattened: ids[i] belongs to alternative owner[i]; verifies by alternative
+      // alternatives the stamp alone decides: their ids mark the item itself when seen (itemStamp)
+      const k = itemCount++;
+      for (const a of alts) if (a.verify === undefined) for (const id of a.ids) (idItems[id] ??= []).push(k);
+      // the others: ids[i] belongs to alternative owner[i], verified when seen
       const ids: number[] = [];
-      const owner: number[] = [];
-      for (const [k, a] of alts.entries()) for (const id of a.ids) {
-        ids.push(id);
-        owner.push(k);
+      const owner: Pred[] = [];
+      for (const a of alts) {
+        const f = a.verify;
+        if (f !== undefined) for (const id of a.ids) {
+          ids.push(id);
+          owner.push(f);
+        }
       }
       const idArr = Int32Array.from(ids);
-      const own = Int32Array.from(owner);
-      const verify = alts.map((a) => a.verify);
       // alternatives without a literal are always tested
       const always = alts.flatMap((a) => (a.ids.length === 0 && a.verify ? [a.verify] : []));
       return (v) => {
+        if (itemStamp[k] === epoch) return true;
         for (let i = 0; i < idArr.length; i++) {
           if (stamp[idArr[i] ?? 0] !== epoch) continue;
-          const f = verify[own[i] ?? 0];
+          const f = owner[i];
           if (f === undefined || f(v)) return true;
         }
         for (const f of always) if (f(v)) return true;
@@ -354,6 +363,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   const idRules: number[][] = Array.from({ length: reg.next }, () => []);
   for (const { r } of compiled) if (r.req) for (const id of r.req.ids) idRules[id]?.push(r.idx);
   const ruleStamp = new Uint32Array(Math.max(1, compiled.length));
+  itemStamp = new Uint32Array(Math.max(1, itemCount));
   const bucketStamp = new Uint32Array(Math.max(1, buckets.size));
   const byIdx = compiled.map((c) => c.r);
   const hits: number[] = [];
@@ -400,6 +410,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     if (epoch === 0) {
       stamp.fill(0);
       ruleStamp.fill(0);
+      itemStamp.fill(0);
       bucketStamp.fill(0);
       for (const sc of scans.values()) sc.seen = 0;
       epoch = 1;
@@ -431,6 +442,8 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     }
     // the gated rules of routed buckets one of whose literals was seen
     for (const id of hits) {
+      const its = idItems[id];
+      if (its) for (const k of its) itemStamp[k] = epoch;
       const rs = idRules[id];
       if (!rs) continue;
       for (const ri of rs) {
