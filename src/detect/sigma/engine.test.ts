@@ -70,7 +70,7 @@ describe('logsource routing and field mapping', () => {
 
   test('explanations name the selections that matched', () => {
     const [x] = m.match(sysmon(1, { Image: 'C:\\whoami.exe' }));
-    assert.deepEqual(x?.explanation, ['sel: Image|endswith']);
+    assert.deepEqual(x?.explanation, ["sel: Image|endswith '\\whoami.exe'"]);
   });
 });
 
