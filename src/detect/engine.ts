@@ -5,7 +5,7 @@ import { getPath, isObject, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 import { ALERT_KIND, alertDocument, evidenceOf, type AlertInput } from './alerts.js';
 import type { RuleSet } from './ruleset.js';
-import { ECS_FIELDS, fieldGetter, type Getter } from './sigma/fields.js';
+import { ECS_FIELDS, fieldGetter, SlotCache, type Getter } from './sigma/fields.js';
 import type { FieldReader, Firing } from './sigma/correlation/index.js';
 import { loadState, saveState } from './state.js';
 import type { RuleMeta } from './types.js';
@@ -66,7 +66,7 @@ export function eventField(e: EcsEvent, field: string): unknown {
     }
     const ed = isObject(w['event_data']) ? w['event_data'] : undefined;
     const ud = isObject(w['user_data']) ? w['user_data'] : undefined;
-    return g({ e, ed, ud, rename: undefined, lower: new Map(), text: new Map() });
+    return g({ e, ed, ud, rename: undefined, lower: new SlotCache(), text: new SlotCache() });
   }
   return undefined;
 }
