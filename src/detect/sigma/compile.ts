@@ -33,6 +33,8 @@ export interface MatcherStats {
   matches: number;
   /** rules disabled at run time (threw or overran the budget) */
   disabled: number;
+  /** events that could not be read at all (a throwing property where routing looks): no rule saw them */
+  unreadable: number;
 }
 
 export interface SigmaMatcher extends EventMatcher {
@@ -226,7 +228,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   const byIdx = compiled.map((c) => c.r);
   const hits: number[] = [];
   const cand: CRule[] = [];
-  const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0 };
+  const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0, unreadable: 0 };
   const routeCache = new Map<string, Bucket[]>();
   // one view, reused event after event (match is synchronous and not re-entered)
   const view: EventView = { e: {}, ed: undefined, ud: undefined, rename: undefined, lower: new SlotCache(), text: new SlotCache() };
@@ -252,7 +254,16 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
 
   const match = (event: EcsEvent): RuleMatch[] => {
     stats.events++;
-    const src = eventSources(event);
+    let src: ReturnType<typeof eventSources>;
+    let v: EventView;
+    try {
+      src = eventSources(event);
+      v = viewOf(event, view);
+    } catch {
+      // a hostile event object (throwing getters on winlog/event): never thrown out of match
+      stats.unreadable++;
+      return [];
+    }
     const routeKey = `${src.product ?? ''}\u0000${src.categories.join(',')}\u0000${src.services.join(',')}`;
     let routed = routeCache.get(routeKey);
     if (!routed) {
@@ -263,7 +274,6 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
       if (routeCache.size < 10_000) routeCache.set(routeKey, routed);
     }
     if (routed.length === 0) return [];
-    const v = viewOf(event, view);
     epoch = (epoch + 1) >>> 0;
     if (epoch === 0) {
       stamp.fill(0);

@@ -119,7 +119,16 @@ describe('robustness', () => {
     const r = rules(rule('k', 'definition: x', "kw:\n  - evil\nsel:\n  F|contains: x\n  n|gt: 3\ncondition: kw or sel"));
     const m = compileRules(r.rules);
     const weird: EcsEvent[] = [{}, { message: 42 }, { F: { nested: 1 }, n: 'NaN' }, { F: [null, 1, 'x'], n: [1, 5] }, { message: 'x'.repeat(100_000) }, JSON.parse('{"__proto__": {"F": "x"}}') as EcsEvent];
+    const throwing: EcsEvent = {};
+    Object.defineProperty(throwing, 'winlog', {
+      enumerable: true,
+      get(): never {
+        throw new Error('hostile');
+      },
+    });
+    weird.push(throwing);
     for (const e of weird) assert.doesNotThrow(() => m.match(e));
+    assert.equal(m.stats.unreadable, 1);
     assert.equal(m.match({ F: [null, 1, 'x'], n: [1, 5] }).length, 1);
   });
 
