@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileRules } from '../src/detect/sigma/compile.js';
 import { loadSigmaPaths } from '../src/detect/sigma/load.js';
 import { LineParser } from '../src/parsers/line.js';
+import { filesUnder as walk, oneLine, splitJsonStream } from '../src/parsers/testing/json-stream.js';
 import type { EcsEvent } from '../src/schema/event.js';
 
 /**
@@ -17,37 +18,11 @@ import type { EcsEvent } from '../src/schema/event.js';
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const SIGMA = join(DATA, 'sigma');
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-function splitJsonStream(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') {
-      if (depth++ === 0) start = i;
-    } else if (c === '}' && --depth === 0) out.push(text.slice(start, i + 1).replace(/\r?\n[ \t]*/g, ''));
-  }
-  return out;
-}
 
 /** The corpus lines: Windows (regression JSON, EVTX samples as Event XML) and Linux (loghub). */
 function corpusLines(): { windows: string[]; linux: string[] } {
   const windows: string[] = [];
-  for (const f of walk(join(SIGMA, 'regression_data'))) if (f.endsWith('.json')) windows.push(...splitJsonStream(readFileSync(f, 'utf8')));
+  for (const f of walk(join(SIGMA, 'regression_data'))) if (f.endsWith('.json')) windows.push(...splitJsonStream(readFileSync(f, 'utf8')).map(oneLine));
   const evtx = join(DATA, 'evtx-attack-samples');
   if (existsSync(evtx)) {
     for (const f of walk(evtx)) {

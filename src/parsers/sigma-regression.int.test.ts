@@ -9,6 +9,7 @@ import { getPath, isObject, type EcsEvent } from '../schema/event.js';
 import type { RawRecord } from '../core/component.js';
 import { F, PARSE_FAILURE_TAG } from '../schema/fields.js';
 import { LineParser } from './line.js';
+import { filesUnder as walk, oneLine, splitJsonStream } from './testing/json-stream.js';
 
 /*
  * SigmaHQ's regression events (shared/data/sigma/regression_data: per rule an info.yml and the evtx_dump JSON of the
@@ -25,42 +26,6 @@ const haveData = existsSync(REGRESSION) && existsSync(join(SIGMA, 'config/logsou
 
 type Obj = Record<string, unknown>;
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-/** The objects of a stream of concatenated JSON values, as their source text (strings and escapes respected). */
-function splitJsonStream(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (depth++ === 0) start = i;
-    } else if (c === '}' || c === ']') {
-      if (--depth === 0) out.push(text.slice(start, i + 1));
-    } else if (depth === 0 && c !== undefined && !/\s/.test(c)) throw new Error(`stray ${c} at ${i}`);
-  }
-  assert.equal(depth, 0, 'unterminated JSON object');
-  return out;
-}
-
-/** Pretty-printed JSON as one line: raw line breaks only occur between tokens, so they and their indent go. */
-function oneLine(json: string): string {
-  return json.replace(/\r?\n[ \t]*/g, '');
-}
 
 function obj(v: unknown, what: string): Obj {
   assert.ok(isObject(v), `${what} is not an object`);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { LineParser } from '../../parsers/line.js';
+import { filesUnder as walk, oneLine, splitJsonStream } from '../../parsers/testing/json-stream.js';
 import { isObject } from '../../schema/event.js';
 import { compileRules } from './compile.js';
 import { loadSigmaPaths } from './load.js';
@@ -19,38 +20,6 @@ const TREES = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d
 const REGRESSION = join(SIGMA, 'regression_data');
 const haveData = existsSync(REGRESSION) && TREES.every((t) => existsSync(t));
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-/** The objects of a stream of concatenated JSON values (evtx_dump output), as source text. */
-function splitJsonStream(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') {
-      if (depth++ === 0) start = i;
-    } else if (c === '}') {
-      if (--depth === 0) out.push(text.slice(start, i + 1));
-    }
-  }
-  return out;
-}
-
-const oneLine = (json: string): string => json.replace(/\r?\n[ \t]*/g, '');
 
 describe('SigmaHQ rules', { skip: !haveData && 'shared/data/sigma not present' }, () => {
   const t0 = performance.now();
