@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { getPath, type EcsEvent } from '../schema/event.js';
+import { getPath } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 import { LineParser } from './line.js';
 import { resetSshdState } from './sshd.js';
-import { formatTable, isFailureEvent, readFail2banLog, runFail2banFile, type Fail2banCase } from './testing/fail2ban.js';
+import { checkSpecialCases, formatTable, isFailureEvent, runFail2banFile, unexpectedFailures, type SpecialCases } from './testing/fail2ban.js';
 
 /*
  * fail2ban conformance of the authentication parsers (sshd, PAM).
@@ -21,13 +21,7 @@ import { formatTable, isFailureEvent, readFail2banLog, runFail2banFile, type Fai
  * the files must pass the harness's check.
  */
 
-interface Special {
-  reason: string;
-  /** what the line must give instead */
-  check(e: EcsEvent, c: Fail2banCase): void;
-}
-
-const SPECIAL: Record<string, Special> = {
+const SPECIAL: SpecialCases = {
   'sshd:252': {
     reason: 'fail2ban counts a success after failures for other users on the same connection; Vigil keeps the login a success',
     check: (e, c) => {
@@ -75,22 +69,14 @@ describe('fail2ban conformance: sshd, sshd-journal, pam-generic', () => {
 
   for (const r of results) {
     test(`${r.file}: every annotated line passes (special cases aside)`, () => {
-      const unexpected = r.failures.filter((f) => SPECIAL[`${r.file}:${f.line}`] === undefined);
+      const unexpected = unexpectedFailures(r, SPECIAL);
       assert.deepEqual(unexpected, [], formatTable([r]));
       assert.ok(r.matchLines > 0);
     });
   }
 
   test('special cases: each still differs from fail2ban and gives what is asserted instead', () => {
-    const parser = new LineParser(() => Date.UTC(2005, 7, 14, 10));
-    for (const [key, s] of Object.entries(SPECIAL)) {
-      const [file, line] = key.split(':') as [string, string];
-      const c = readFail2banLog(file).find((x) => x.line === Number(line));
-      assert.ok(c, `${key} exists`);
-      const r = results.find((x) => x.file === file);
-      assert.ok(r?.failures.some((f) => f.line === c.line), `${key} is listed but passes: remove it from SPECIAL`);
-      s.check(parser.parse({ message: c.text, receivedAt: 0 }), c);
-    }
+    checkSpecialCases(SPECIAL, results);
   });
 });
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { getPath, type EcsEvent } from '../schema/event.js';
+import { getPath } from '../schema/event.js';
 import { F } from '../schema/fields.js';
-import { LineParser } from './line.js';
-import { formatTable, readFail2banLog, runFail2banFile, type Fail2banCase, type FileResult } from './testing/fail2ban.js';
+import { checkSpecialCases, formatTable, runFail2banFile, unexpectedFailures, type FileResult, type SpecialCases } from './testing/fail2ban.js';
 
 /*
  * fail2ban conformance of the web application parsers (admin panels, webmail, CMS, password managers, monitoring
@@ -42,13 +41,7 @@ const FULL: readonly { file: string; format?: string }[] = [
 
 const PARTLY: readonly string[] = ['apache-fakegooglebot', 'apache-pass'];
 
-interface Special {
-  reason: string;
-  /** what the line gives instead */
-  check(e: EcsEvent, c: Fail2banCase): void;
-}
-
-const SPECIAL: Record<string, Special> = {
+const SPECIAL: SpecialCases = {
   'apache-fakegooglebot:3': {
     reason:
       'fail2ban matches every request whose agent claims to be Googlebot and leaves the verdict to a reverse-DNS check in the jail (ignorecommand); ' +
@@ -93,21 +86,13 @@ describe('fail2ban conformance: web applications', () => {
 
   for (const r of partly) {
     test(`${r.file}: every annotated line passes (special cases aside)`, () => {
-      const unexpected = r.failures.filter((f) => SPECIAL[`${r.file}:${f.line}`] === undefined);
+      const unexpected = unexpectedFailures(r, SPECIAL);
       assert.deepEqual(unexpected, [], formatTable([r]));
       assert.ok(r.matchLines > 0);
     });
   }
 
   test('special cases: each still differs from fail2ban and gives what is asserted instead', () => {
-    const parser = new LineParser(() => Date.UTC(2005, 7, 14, 10));
-    for (const [key, s] of Object.entries(SPECIAL)) {
-      const [file, line] = key.split(':') as [string, string];
-      const c = readFail2banLog(file).find((x) => x.line === Number(line));
-      assert.ok(c, `${key} exists`);
-      const r = partly.find((x) => x.file === file);
-      assert.ok(r?.failures.some((f) => f.line === c.line), `${key} is listed but passes: remove it from SPECIAL`);
-      s.check(parser.parse({ message: c.text, receivedAt: 0 }), c);
-    }
+    checkSpecialCases(SPECIAL, partly);
   });
 });

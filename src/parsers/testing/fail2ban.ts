@@ -101,3 +101,33 @@ export function formatTable(results: readonly FileResult[]): string {
   const mt = results.reduce((a, r) => a + r.matchLines, 0);
   return [...rows, `${results.length} files: ${m}/${mt} match lines pass`].join('\n');
 }
+
+/** A sample line where Vigil deliberately differs from fail2ban: why, and what the line must give instead. */
+export interface SpecialCase {
+  reason: string;
+  check(e: EcsEvent, c: Fail2banCase): void;
+}
+
+/** Special cases keyed `file:line`. */
+export type SpecialCases = Readonly<Record<string, SpecialCase>>;
+
+/** The failures of a file that are not listed as special cases. */
+export function unexpectedFailures(r: FileResult, special: SpecialCases): FileResult['failures'] {
+  return r.failures.filter((f) => special[`${r.file}:${f.line}`] === undefined);
+}
+
+/**
+ * Every special case still differs from fail2ban (it is among its file's failures; otherwise it should be removed)
+ * and gives what its check asserts. Throws the first problem.
+ */
+export function checkSpecialCases(special: SpecialCases, results: readonly FileResult[]): void {
+  const parser = new LineParser(() => Date.UTC(2005, 7, 14, 10));
+  for (const [key, s] of Object.entries(special)) {
+    const [file, line] = key.split(':') as [string, string];
+    const c = readFail2banLog(file).find((x) => x.line === Number(line));
+    if (!c) throw new Error(`${key} does not exist`);
+    const r = results.find((x) => x.file === file);
+    if (!r?.failures.some((f) => f.line === c.line)) throw new Error(`${key} is listed but passes: remove it from the special cases`);
+    s.check(parser.parse({ message: c.text, receivedAt: 0 }), c);
+  }
+}
