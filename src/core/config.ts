@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { VigilError } from './errors.js';
 import { SyslogConfigSchema } from '../sources/syslog/config.js';
 import { FilesConfigSchema } from '../sources/file/config.js';
+import { parseCidr, parseIp } from '../query/cidr.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -24,6 +25,11 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   syslog: SyslogConfigSchema.describe('syslog over UDP, TCP and TLS'),
   files: FilesConfigSchema,
+  internal_networks: z
+    .array(z.string().refine((v) => parseCidr(v) !== null || parseIp(v) !== null, { message: 'not an address or CIDR' }))
+    .max(10_000)
+    .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fc00::/7', '::1/128'])
+    .describe('networks counted as inside: network.direction of flows, the response allowlist, risk'),
   netflow: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1').describe('address the NetFlow/IPFIX collector listens on (collector not yet available)'),
