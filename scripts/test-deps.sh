@@ -3,6 +3,8 @@
 # when something is missing, and returns at once when everything is there.
 #   - sqlite3 CLI (tamper tests): required, a failure stops `npm test`
 #   - rsyslog + rsyslog-gnutls + rsyslog-elasticsearch, logrotate (file rotation tests), bsdutils' logger, openssl (syslog sender tests)
+#   - chromium (web UI tests), softflowd + nfdump (NetFlow/IPFIX exporter and reference collector), openssh-server +
+#     hydra + sshpass (a real brute force on loopback), nmap (a real port scan on loopback)
 #   - syslog-ng-core for loggen: conflicts with rsyslog, so it is not installed but unpacked (apt-get download +
 #     dpkg -x, no root needed) into node_modules/.cache/vigil-test-deps/syslog-ng with the libraries it lacks
 # What could not be installed for the syslog tests is written to node_modules/.cache/vigil-test-deps/status; those
@@ -43,6 +45,8 @@ installed rsyslog-elasticsearch || apt_pkgs+=(rsyslog-elasticsearch)
 installed logrotate || apt_pkgs+=(logrotate)
 command -v logger >/dev/null 2>&1 || apt_pkgs+=(bsdutils)
 command -v openssl >/dev/null 2>&1 || apt_pkgs+=(openssl)
+PEERS=(chromium softflowd nfdump openssh-server hydra sshpass nmap)
+for p in "${PEERS[@]}"; do installed "$p" || apt_pkgs+=("$p"); done
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   echo "test-deps: installing ${apt_pkgs[*]}" >&2
   # no service may start from the packages' scripts: deny through policy-rc.d unless the machine already has one
@@ -71,6 +75,11 @@ installed rsyslog-elasticsearch || status+=("rsyslog-elasticsearch: not installe
 installed logrotate || status+=("logrotate: not installed (apt-get install logrotate failed)")
 command -v logger >/dev/null 2>&1 || status+=("logger: not installed")
 command -v openssl >/dev/null 2>&1 || status+=("openssl: not installed")
+for p in "${PEERS[@]}"; do installed "$p" || status+=("$p: not installed (apt-get install $p failed)"); done
+if installed openssh-server && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  # the tests run their own sshd on a private port; the system one is not left running
+  $SUDO systemctl disable --now ssh.service >/dev/null 2>&1 || true
+fi
 
 if [ ! -f "$SNG/.complete" ]; then
   echo "test-deps: unpacking syslog-ng-core (loggen) into $SNG" >&2
@@ -96,7 +105,7 @@ fi
 
 if [ ${#status[@]} -gt 0 ]; then
   printf '%s\n' "${status[@]}" >"$STATUS"
-  echo "test-deps: some syslog sender tests will be skipped:" >&2
+  echo "test-deps: some tests with real peers will be skipped:" >&2
   printf '  %s\n' "${status[@]}" >&2
 else
   : >"$STATUS"
