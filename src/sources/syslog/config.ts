@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 
+const TlsVersion = z.enum(['TLSv1.2', 'TLSv1.3']);
+
 const TlsSchema = z
   .strictObject({
     host: z.string().min(1).optional().describe('address the TLS listener binds (default: `syslog.host`)'),
@@ -13,8 +15,13 @@ const TlsSchema = z
       .enum(['none', 'optional', 'required'])
       .default('none')
       .describe('client certificates: not asked for, asked for and verified when sent, or required'),
+    min_version: TlsVersion.default('TLSv1.2').describe('oldest TLS version accepted'),
+    max_version: TlsVersion.default('TLSv1.3').describe(
+      'newest TLS version offered; `TLSv1.2` for senders that never read from the connection (syslog-ng\'s `loggen`): TLS 1.3 session tickets they leave unread turn their close into a reset that loses their last messages',
+    ),
   })
   .superRefine((t, ctx) => {
+    if (t.min_version === 'TLSv1.3' && t.max_version === 'TLSv1.2') ctx.addIssue({ code: 'custom', path: ['min_version'], message: 'is newer than tls.max_version' });
     if (t.cert !== undefined && t.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'required when tls.cert is set' });
     if (t.key !== undefined && t.cert === undefined) ctx.addIssue({ code: 'custom', path: ['cert'], message: 'required when tls.key is set' });
   })

@@ -72,6 +72,8 @@ export class SyslogStreamSource implements Source {
       ...(t.ca !== undefined ? { ca: read('ca', t.ca) } : {}),
       requestCert: t.client_auth !== 'none',
       rejectUnauthorized: t.client_auth === 'required',
+      minVersion: t.min_version,
+      maxVersion: t.max_version,
       handshakeTimeout: Math.round(this.config.handshake_timeout_seconds * 1000),
     });
     // raw TCP connections, before their handshake

@@ -67,6 +67,46 @@ describe('syslog over TLS', () => {
     }
   });
 
+  test('tls.max_version TLSv1.2: a TLS 1.3-only client is refused, a TLS 1.2 client is served with TLS 1.2', async () => {
+    const h = await startHarness(tlsConfig({ max_version: 'TLSv1.2' }));
+    try {
+      const port = h.port('syslog_tls');
+      const only13 = connect({ port, host: '127.0.0.1', ca: readFileSync(certs.ca), minVersion: 'TLSv1.3' });
+      const err = await new Promise<unknown>((resolve) => {
+        only13.once('secureConnect', () => resolve(undefined));
+        only13.once('error', resolve);
+      });
+      only13.destroy();
+      assert.ok(err instanceof Error, 'TLS 1.3-only handshake refused');
+      const s = await dialTls(port);
+      assert.equal(s.getProtocol(), 'TLSv1.2');
+      await sendAndClose(s, '<38>Nov 26 18:44:31 vm sshd[2794]: Failed password for root from 192.0.2.8 port 50001 ssh2\n');
+      assert.equal(await h.waitFor(1, 'source.ip:192.0.2.8'), 1);
+      assert.equal(h.sources.get('syslog_tls')?.health?.()['handshake_failures'], 1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('tls.min_version TLSv1.3: a TLS 1.2-only client is refused', async () => {
+    const h = await startHarness(tlsConfig({ min_version: 'TLSv1.3' }));
+    try {
+      const port = h.port('syslog_tls');
+      const only12 = connect({ port, host: '127.0.0.1', ca: readFileSync(certs.ca), maxVersion: 'TLSv1.2' });
+      const err = await new Promise<unknown>((resolve) => {
+        only12.once('secureConnect', () => resolve(undefined));
+        only12.once('error', resolve);
+      });
+      only12.destroy();
+      assert.ok(err instanceof Error, 'TLS 1.2-only handshake refused');
+      const s = await dialTls(port);
+      assert.equal(s.getProtocol(), 'TLSv1.3');
+      s.destroy();
+    } finally {
+      await h.close();
+    }
+  });
+
   test('openssl s_client as a sender', async () => {
     const h = await startHarness(tlsConfig());
     try {
