@@ -15,6 +15,8 @@ import { registerRules } from './routes/rules.js';
 import type { DetectionEngine } from '../detect/engine.js';
 import { registerSaved } from './routes/saved.js';
 import { registerStream } from './routes/stream.js';
+import { registerFields } from './routes/fields.js';
+import { registerUi } from './routes/ui.js';
 import { refuseNativeIngestWhenSaturated } from './saturation.js';
 
 export interface AppDeps {
@@ -93,6 +95,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerSaved(app, deps);
   registerBulk(app, deps);
   registerHec(app, deps);
+  registerFields(app, deps);
+  registerUi(app);
   for (const [method, url] of NOT_YET) {
     app.route({ method, url, handler: (_req, reply) => sendError(reply, 501, 'VIGIL_ERR_NOT_AVAILABLE', `${method} ${url} is not yet available in this version`) });
   }
