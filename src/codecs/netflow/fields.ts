@@ -20,6 +20,7 @@ export const IE = {
   destinationIPv4PrefixLength: 13,
   egressInterface: 14,
   ipNextHopIPv4Address: 15,
+  bgpNextHopIPv4Address: 18,
   flowEndSysUpTime: 21,
   flowStartSysUpTime: 22,
   postOctetDeltaCount: 23,
@@ -35,6 +36,7 @@ export const IE = {
   samplerMode: 49,
   samplerRandomInterval: 50,
   ipNextHopIPv6Address: 62,
+  bgpNextHopIPv6Address: 63,
   octetTotalCount: 85,
   packetTotalCount: 86,
   icmpTypeCodeIPv6: 139,
@@ -135,7 +137,7 @@ export function resetScratch(s: Scratch): void {
  */
 export function applyField(r: FlowRecord, s: Scratch, id: number, b: Uint8Array, o: number, len: number): void {
   if (len === 0) return;
-  if (len > 8 && id !== IE.sourceIPv6Address && id !== IE.destinationIPv6Address && id !== IE.ipNextHopIPv6Address) return;
+  if (len > 8 && len !== 16) return;
   switch (id) {
     case IE.octetDeltaCount:
       r.bytes = readUint(b, o, len);
@@ -201,6 +203,13 @@ export function applyField(r: FlowRecord, s: Scratch, id: number, b: Uint8Array,
       return;
     case IE.ipNextHopIPv6Address:
       if (len === 16) r.nextHop = ipv6At(b, o);
+      return;
+    case IE.bgpNextHopIPv4Address:
+      // the IP next hop wins when both are exported
+      if (len === 4) r.nextHop ??= ipv4At(b, o);
+      return;
+    case IE.bgpNextHopIPv6Address:
+      if (len === 16) r.nextHop ??= ipv6At(b, o);
       return;
     case IE.sourceIPv4PrefixLength:
     case IE.sourceIPv6PrefixLength:
@@ -294,10 +303,10 @@ export interface SamplingParts {
   population: number | undefined;
 }
 
-/** 1-in-N from the parts an options record gave, or undefined. */
+/** 1-in-N from the parts an options record gave (n-out-of-N first, then interval + space), or undefined. */
 export function samplingFromParts(p: SamplingParts): number | undefined {
-  if (p.packetInterval !== undefined && p.packetInterval > 0) return (p.packetInterval + (p.space ?? 0)) / p.packetInterval;
   if (p.size !== undefined && p.population !== undefined && p.size > 0) return p.population / p.size;
+  if (p.packetInterval !== undefined && p.space !== undefined && p.packetInterval > 0) return (p.packetInterval + p.space) / p.packetInterval;
   return undefined;
 }
 
