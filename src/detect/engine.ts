@@ -4,6 +4,7 @@ import type { ComponentTelemetry, Telemetry } from '../core/telemetry.js';
 import { getPath, isObject, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 import { ALERT_KIND, alertDocument, evidenceOf, type AlertInput } from './alerts.js';
+import { AnomalyRunner } from './anomaly/runner.js';
 import type { RuleSet } from './ruleset.js';
 import { ECS_FIELDS, fieldGetter, SlotCache, type Getter } from './sigma/fields.js';
 import type { FieldReader, Firing } from './sigma/correlation/index.js';
@@ -19,6 +20,8 @@ export interface EngineOptions {
   maxQueuedAlerts?: number;
   /** snapshot period, ms (default 30 s); 0 disables the timer (snapshots at stop only) */
   snapshotEveryMs?: number;
+  /** silence check period of baseline/silence rules, ms (default 1 s); 0: no timer (call tick) */
+  tickEveryMs?: number;
   now?: () => number;
   log?: (m: string) => void;
 }
@@ -29,7 +32,7 @@ export type AlertSink = (alerts: EcsEvent[]) => Promise<unknown>;
 export interface RuleStatus {
   id: string;
   title: string;
-  kind: 'detection' | 'correlation';
+  kind: 'detection' | 'correlation' | 'anomaly';
   type: string;
   level: string;
   status?: string;
@@ -92,6 +95,8 @@ export class DetectionEngine implements StreamTransform {
   private readonly now: () => number;
   private readonly log: (m: string) => void;
   private readonly meta = new Map<string, RuleMeta>();
+  /** baseline and silence rules (docs/anomaly.md) */
+  readonly anomaly: AnomalyRunner;
   /** alerts raised since start */
   raised = 0;
   dropped = 0;
@@ -114,6 +119,8 @@ export class DetectionEngine implements StreamTransform {
     }
     for (const r of this.rules.matcher.rules) this.meta.set(r.id, r);
     for (const r of this.rules.correlations) this.meta.set(r.meta.id, r.meta);
+    for (const r of this.rules.anomaly?.rules ?? []) this.meta.set(r.meta.id, r.meta);
+    this.anomaly = new AnomalyRunner(this.rules.anomaly, { dataDir: opts.dataDir, registry: reg, now: this.now, log: this.log, tickEveryMs: opts.tickEveryMs, raise: (a) => this.raise(a), flush: () => this.scheduleFlush() });
   }
 
   /** Where alerts are handed over (set once the pipeline exists). */
@@ -123,6 +130,7 @@ export class DetectionEngine implements StreamTransform {
 
   /** Restores saved correlation windows and starts the snapshot timer. */
   start(): void {
+    this.anomaly.start();
     const dir = this.opts.dataDir;
     if (dir === undefined) return;
     const saved = loadState(dir, this.log);
@@ -143,6 +151,7 @@ export class DetectionEngine implements StreamTransform {
     if (dir === undefined) return false;
     try {
       saveState(dir, this.rules.correlator.snapshot(), this.now());
+      this.anomaly.save();
       return true;
     } catch (e) {
       this.tel?.error('snapshot_failed', 'snapshot');
@@ -158,6 +167,7 @@ export class DetectionEngine implements StreamTransform {
       n++;
       try {
         this.one(e);
+        this.anomaly.observe(e);
       } catch (err) {
         this.tel?.error('engine', 'process');
         this.log(`detection: ${err instanceof Error ? err.message : String(err)}`);
@@ -246,6 +256,7 @@ export class DetectionEngine implements StreamTransform {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.anomaly.stop();
     await this.flush();
     this.snapshot();
   }
@@ -273,6 +284,7 @@ export class DetectionEngine implements StreamTransform {
     };
     for (const m of this.rules.matcher.rules) out.push(base(m, 'detection', 'detection'));
     for (const c of this.rules.correlations) out.push({ ...base(c.meta, 'correlation', c.type), groups: this.rules.correlator.groupCount(c.meta.id) });
+    out.push(...this.anomaly.status(this.alertCounts, this.rules.emits));
     return out;
   }
 

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AnomalyDetector, claimKey, loadAnomalyFiles } from './anomaly/index.js';
 import { compileRules, type SigmaMatcher } from './sigma/compile.js';
 import { Correlator, parseCorrelations, type CorrelationRule, type CorrelatorOptions } from './sigma/correlation/index.js';
 import { loadSigmaPaths, type SigmaRule } from './sigma/load.js';
@@ -23,6 +24,8 @@ export interface RuleSet {
   files: string[];
   /** rules that raise their own alerts (see docs/detection.md: generate) */
   emits: Set<string>;
+  /** baseline and silence rules (`vigil: baseline|silence` documents, docs/anomaly.md) with their state */
+  anomaly?: AnomalyDetector;
 }
 
 function walk(path: string, out: string[], problems: RuleProblem[], depth: number): void {
@@ -97,5 +100,10 @@ export function loadRuleSet(paths: readonly string[], options: RuleSetOptions = 
   const correlator = new Correlator(correlations, matcher.rules, options);
   problems.push(...correlator.problems);
   const emits = emittingRules([...matcher.rules, ...correlator.rules.map((r) => r.meta)], correlator);
-  return { matcher, correlator, detections: loaded.rules, correlations: correlator.rules, problems, files, emits };
+  // Vigil detector documents: the Sigma loader's "no detection" problems for them are not problems
+  const anomaly = loadAnomalyFiles(files, new Set([...matcher.rules, ...correlator.rules.map((r) => r.meta)].map((m) => m.id)));
+  const kept = problems.filter((p) => !(p.code === 'SIGMA_MISSING_DETECTION' && anomaly.claimed.has(claimKey(p.location))));
+  kept.push(...anomaly.problems);
+  for (const r of anomaly.rules) if (r.meta.generate) emits.add(r.meta.id);
+  return { matcher, correlator, detections: loaded.rules, correlations: correlator.rules, problems: kept, files, emits, anomaly: new AnomalyDetector(anomaly.rules) };
 }

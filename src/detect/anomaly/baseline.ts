@@ -1,0 +1,132 @@
+import { getPath, type EcsEvent } from '../../schema/event.js';
+import { evidenceOf, type AlertInput } from '../alerts.js';
+import { ewmaUpdate, ewmaZeros, isSpike, newEwma, noiseFloor, spikeThreshold, type Ewma } from './ewma.js';
+import { keyOf, keyText, LruMap } from './keys.js';
+import type { BaselineRule } from './model.js';
+
+/** One key's state: the bucket being filled and the baseline of the closed ones. */
+export interface BaselineKey {
+  values: Record<string, string>;
+  /** start of the current bucket, ms (event time) */
+  bucket: number;
+  /** the metric of the current bucket so far */
+  value: number;
+  distinct?: Set<string>;
+  ewma: Ewma;
+  /** closed buckets since the key was first seen (empty ones included) */
+  buckets: number;
+  /** the current bucket has alerted already */
+  alerted: boolean;
+}
+
+/** Saved form of a key: [key, values, bucket, value, mean, variance, n, buckets, alerted, distinct values]. */
+export type SavedBaselineKey = [string, Record<string, string>, number, number, number, number, number, number, boolean, string[]];
+
+const MAX_SAVED_DISTINCT = 1000;
+
+const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ? 2 : 1));
+
+function metricValue(rule: BaselineRule, e: EcsEvent): number | string | undefined {
+  const m = rule.metric;
+  if (m.kind === 'count') return 1;
+  const v = getPath(e, m.field);
+  if (m.kind === 'sum') {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.length < 32 ? Number(v) : NaN;
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+  }
+  if (typeof v === 'string') return v.slice(0, 256);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+const unit = (rule: BaselineRule): string => (rule.metric.kind === 'count' ? 'events' : rule.metric.kind === 'sum' ? `${rule.metric.field} (sum)` : `distinct ${rule.metric.field}`);
+
+/** A baseline rule at work: per-key buckets and EWMA baselines, bounded by the rule's key cap. */
+export class BaselineDetector {
+  readonly keys: LruMap<BaselineKey>;
+
+  constructor(
+    readonly rule: BaselineRule,
+    onEvict: () => void = () => {},
+  ) {
+    this.keys = new LruMap(rule.maxKeys, onEvict);
+  }
+
+  /** Closes the key's buckets up to the one holding `time`; a late event (older bucket) counts in the current one. */
+  private roll(st: BaselineKey, time: number): void {
+    const b = Math.floor(time / this.rule.bucketMs) * this.rule.bucketMs;
+    if (b <= st.bucket) return;
+    ewmaUpdate(st.ewma, st.value, this.rule.alpha);
+    const empty = Math.min(Math.floor((b - st.bucket) / this.rule.bucketMs) - 1, 1_000_000);
+    ewmaZeros(st.ewma, empty, this.rule.alpha);
+    st.buckets += 1 + Math.max(0, empty);
+    st.bucket = b;
+    st.value = 0;
+    st.distinct?.clear();
+    st.alerted = false;
+  }
+
+  /** Counts one event (already known to pass the rule's filter); an alert when its bucket just became a spike. */
+  observe(e: EcsEvent, time: number): AlertInput | undefined {
+    const r = this.rule;
+    const k = keyOf(e, r.key);
+    if (!k) return undefined;
+    const add = metricValue(r, e);
+    if (add === undefined) return undefined;
+    let st = this.keys.touch(k.key);
+    if (!st) {
+      st = { values: k.values, bucket: Math.floor(time / r.bucketMs) * r.bucketMs, value: 0, ewma: newEwma(), buckets: 0, alerted: false };
+      if (r.metric.kind === 'dc') st.distinct = new Set();
+      this.keys.set(k.key, st);
+    } else this.roll(st, time);
+    if (typeof add === 'number') st.value += add;
+    else if (st.distinct && st.distinct.size < r.maxDistinct) {
+      st.distinct.add(add);
+      st.value = st.distinct.size;
+    }
+    if (st.alerted || st.buckets < r.warmup || !isSpike(st.value, st.ewma, r)) return undefined;
+    st.alerted = true;
+    const expected = st.ewma.mean;
+    const threshold = spikeThreshold(st.ewma, r);
+    const ratio = expected > 0 ? `${fmt(st.value / expected)}× the baseline` : 'no baseline activity';
+    return {
+      rule: r.meta,
+      type: 'baseline',
+      time,
+      explanation: [
+        `${keyText(st.values)}: ${fmt(st.value)} ${unit(r)} in the ${r.bucketMs / 1000}s bucket from ${new Date(st.bucket).toISOString()} (${ratio})`,
+        `expected ${fmt(expected)} ± ${fmt(noiseFloor(st.ewma))} (EWMA over ${st.buckets} buckets, alpha ${r.alpha}); threshold ${fmt(threshold)}: mean + ${r.sigma}σ, ${r.factor}× mean, at least ${r.min}`,
+      ],
+      evidence: [evidenceOf(e, r.meta.id, time)],
+      group: { ...st.values },
+      value: st.value,
+    };
+  }
+
+  /** What an operator may read about one key (tests, status). */
+  state(key: string): BaselineKey | undefined {
+    for (const [k, v] of this.keys.entries()) if (k === key) return v;
+    return undefined;
+  }
+
+  snapshot(): SavedBaselineKey[] {
+    const out: SavedBaselineKey[] = [];
+    for (const [k, s] of this.keys.entries()) out.push([k, s.values, s.bucket, s.value, s.ewma.mean, s.ewma.variance, s.ewma.n, s.buckets, s.alerted, s.distinct ? [...s.distinct].slice(0, MAX_SAVED_DISTINCT) : []]);
+    return out;
+  }
+
+  restore(saved: readonly SavedBaselineKey[]): number {
+    let n = 0;
+    for (const s of saved) {
+      const [k, values, bucket, value, mean, variance, count, buckets, alerted, distinct] = s;
+      const st: BaselineKey = { values, bucket, value, ewma: { mean, variance, n: count }, buckets, alerted };
+      if (this.rule.metric.kind === 'dc') {
+        st.distinct = new Set(distinct);
+        st.value = Math.max(value, st.distinct.size);
+      }
+      this.keys.set(k, st);
+      n++;
+    }
+    return n;
+  }
+}
