@@ -19,4 +19,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // the web UI runs in the browser (its own ui/tsconfig.json has the DOM types)
+    files: ['ui/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', performance: 'readonly', requestAnimationFrame: 'readonly', ResizeObserver: 'readonly' },
+    },
+  },
 );

@@ -87,6 +87,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.header('Content-Type', deps.telemetry.registry.contentType);
     return deps.telemetry.metrics();
   });
+  // before the Elasticsearch-compatible routes: a browser's GET / gets the UI, not the ES cluster info
+  registerUi(app);
   registerIngest(app, deps);
   registerSearch(app, deps);
   registerAlerts(app, deps);
@@ -96,7 +98,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerBulk(app, deps);
   registerHec(app, deps);
   registerFields(app, deps);
-  registerUi(app);
   for (const [method, url] of NOT_YET) {
     app.route({ method, url, handler: (_req, reply) => sendError(reply, 501, 'VIGIL_ERR_NOT_AVAILABLE', `${method} ${url} is not yet available in this version`) });
   }

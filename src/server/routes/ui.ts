@@ -57,19 +57,29 @@ async function sendFile(reply: FastifyReply, path: string, ext: string, cache: s
   }
 }
 
+/** Whether a request for / comes from a browser (an Elasticsearch client asking GET / for the cluster info does not). */
+function wantsHtml(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('text/html');
+}
+
 /**
- * The web UI at the root of the HTTP port: GET / (the page) and GET /assets/{file} (the bundle). The page itself is
- * public (it holds no data); every API call it makes carries the bearer token. Only these exact paths are routes,
- * so /api, /metrics, /_bulk and /services/collector are never shadowed.
+ * The web UI at the root of the HTTP port: GET / from a browser (the page) and GET /assets/{file} (the bundle). GET /
+ * without Accept: text/html stays the Elasticsearch-compatible cluster info (routes/bulk.ts), so the page is served
+ * by an onRequest hook for exactly that path rather than by a second route. The page itself holds no data; every API
+ * call it makes carries the bearer token. Only these exact paths are taken, so /api, /metrics, /_bulk and
+ * /services/collector are never shadowed.
  */
 export function registerUi(app: FastifyInstance, dir: string = UI_DIR): void {
   const config = { ownAuth: true };
-  app.get('/', { config }, async (_req, reply) => {
+  app.addHook('onRequest', async (req, reply) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !wantsHtml(req.headers.accept)) return;
+    const path = req.url.split('?')[0];
+    if (path !== '/' && path !== '/index.html') return;
     try {
       const html = await readFile(join(dir, 'index.html'));
-      return secure(reply).type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+      await secure(reply).type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
     } catch {
-      return secure(reply)
+      await secure(reply)
         .code(503)
         .type('text/plain; charset=utf-8')
         .send('The web UI is not built: run `npm run build:ui` (npm ci builds it), then restart vigil serve.\n');
