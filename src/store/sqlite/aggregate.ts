@@ -5,6 +5,7 @@ import { sqlCompare } from '../../query/evaluate.js';
 import type { AggregateRequest, AggregateResult, AggregateRow, Metric } from '../store.js';
 import { overlaps, prepare, type PartitionHandle } from './search.js';
 import { PartitionTarget, jsonPath } from './target.js';
+import { buildRollupSql, hasRollup } from './rollup.js';
 
 type Sql = string | number;
 
@@ -237,11 +238,13 @@ export async function aggregatePartitions(
   parts: readonly PartitionHandle[],
   req: AggregateRequest,
   pause: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
+  opts: { rollups?: boolean } = {},
 ): Promise<AggregateResult> {
   const started = performance.now();
   const sealed = buildAggregateSql(req, true);
   const sealedWhole = buildAggregateSql(req, true, true);
   const hot = buildAggregateSql(req, false);
+  const rollup = opts.rollups === false ? undefined : buildRollupSql(req);
   const merger = new Merger(req);
   let scanned = 0;
   for (const p of parts) {
@@ -249,7 +252,8 @@ export async function aggregatePartitions(
     if (performance.now() - started > req.budgetMs) throw budgetError(`the query ran longer than its budget of ${req.budgetMs} ms: narrow the filter or time range`);
     const i = p.info;
     const whole = i.state === 'sealed' && i.minTs !== null && i.maxTs !== null && i.minTs >= req.from && i.maxTs < req.to;
-    const b = i.state !== 'sealed' ? hot : whole ? sealedWhole : sealed;
+    let b = i.state !== 'sealed' ? hot : whole ? sealedWhole : sealed;
+    if (rollup && i.state === 'sealed' && hasRollup(p.db)) b = whole ? rollup.whole : (rollup.ranged ?? b);
     const stmt: Database.Statement = prepare(p.db, b.sql);
     for (const row of stmt.iterate(...b.params) as Iterable<Record<string, unknown>>) merger.add(row);
     scanned++;
