@@ -113,8 +113,14 @@ export class AlertQueue {
     return () => this.listeners.delete(listener);
   }
 
+  /** The asset lookup in force (for response allowlists and notification routing). */
   get inventory(): AssetInventory {
     return this.opts.assets.inventory();
+  }
+
+  /** The asset inventory with its edits (GET/PUT /assets, `vigil assets`). */
+  get assets(): AssetStore {
+    return this.opts.assets;
   }
 
   /** Takes alert documents from detection: triage, then store the new ones and tell the listeners. */

@@ -16,12 +16,12 @@ const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_4
 
 export const SuppressionInputSchema = z
   .strictObject({
-    rule_id: z.string().min(1).max(128).optional(),
-    entity: z.string().min(1).max(255).optional(),
-    field_values: z.record(z.string().min(1).max(128), z.union([z.string().max(1024), z.number(), z.boolean()])).optional(),
-    until: z.string().min(1).max(64).optional(),
-    duration: z.string().regex(DURATION, 'a duration such as 30m, 12h, 7d').optional(),
-    reason: z.string().min(1).max(1024),
+    rule_id: z.string().min(1).max(128).optional().describe('only alerts of this rule'),
+    entity: z.string().min(1).max(255).optional().describe('an address, user or host name among the alert\'s entities'),
+    field_values: z.record(z.string().min(1).max(128), z.union([z.string().max(1024), z.number(), z.boolean()])).optional().describe('fields (of the alert, its group-by values or its evidence) and the value each must have'),
+    until: z.string().min(1).max(64).optional().describe('ISO 8601 end; without until or duration it lasts until deleted'),
+    duration: z.string().regex(DURATION, 'a duration such as 30m, 12h, 7d').optional().describe('or a length from now: 30m, 12h, 7d'),
+    reason: z.string().min(1).max(1024).describe('why (shown in the API)'),
   })
   .superRefine((s, ctx) => {
     if (s.entity === undefined && (s.field_values === undefined || Object.keys(s.field_values).length === 0)) {

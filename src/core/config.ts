@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { VigilError } from './errors.js';
 import { SyslogConfigSchema } from '../sources/syslog/config.js';
 import { FilesConfigSchema } from '../sources/file/config.js';
+import { NetflowConfigSchema } from '../sources/netflow/config.js';
 import { parseCidr, parseIp } from '../query/cidr.js';
+import { AssetsConfigSchema } from '../enrich/assets-config.js';
+import { AlertingConfigSchema } from '../alerting/config.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -30,12 +33,9 @@ export const ConfigSchema = z.strictObject({
     .max(10_000)
     .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fc00::/7', '::1/128'])
     .describe('networks counted as inside: network.direction of flows, the response allowlist, risk'),
-  netflow: z
-    .strictObject({
-      host: z.string().min(1).default('127.0.0.1').describe('address the NetFlow/IPFIX collector listens on (collector not yet available)'),
-      port: port.default(2055).describe('NetFlow/IPFIX UDP port'),
-    })
-    .prefault({}),
+  assets: AssetsConfigSchema,
+  alerting: AlertingConfigSchema,
+  netflow: NetflowConfigSchema.describe('the NetFlow v5 / v9 / IPFIX collector (UDP)'),
   store: z
     .strictObject({
       sync: z.enum(['full', 'normal']).default('full').describe("'full' fsyncs every commit; 'normal' survives a process crash but not a power cut"),

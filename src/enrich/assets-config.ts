@@ -18,13 +18,13 @@ const MATCH_NAME = /^[^\s/\\"'<>]{1,255}$/;
 
 export const AssetSchema = z
   .strictObject({
-    name: z.string().regex(NAME, 'a name of letters, digits and . _ : @ - (at most 128 characters)'),
-    kind: z.enum(['host', 'address', 'network', 'user', 'service']),
-    match: z.array(z.string().min(1).max(255)).min(1).max(1000),
-    criticality: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)], { message: 'criticality must be an integer from 1 to 5' }),
-    owner: z.string().min(1).max(256).optional(),
-    environment: z.string().min(1).max(64).optional(),
-    tags: z.array(z.string().min(1).max(64)).max(100).default([]),
+    name: z.string().regex(NAME, 'a name of letters, digits and . _ : @ - (at most 128 characters)').describe('stable name of the asset'),
+    kind: z.enum(['host', 'address', 'network', 'user', 'service']).describe('what the asset is'),
+    match: z.array(z.string().min(1).max(255)).min(1).max(1000).describe('addresses, CIDRs (v4/v6) and names (host, user or service, by kind) that are this asset'),
+    criticality: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)], { message: 'criticality must be an integer from 1 to 5' }).describe('1 (lab) to 5 (crown jewels)'),
+    owner: z.string().min(1).max(256).optional().describe('who to ask'),
+    environment: z.string().min(1).max(64).optional().describe('e.g. prod, staging, lab'),
+    tags: z.array(z.string().min(1).max(64)).max(100).default([]).describe('free labels'),
   })
   .superRefine((a, ctx) => {
     a.match.forEach((m, i) => {
@@ -58,7 +58,7 @@ export const AssetListSchema = z
 /** The `assets:` config section. */
 export const AssetsConfigSchema = z
   .strictObject({
-    inventory: AssetListSchema.default([]).describe('assets listed inline: {name, kind: host|address|network|user|service, match: [...], criticality: 1-5, owner?, environment?, tags?}'),
+    inventory: AssetListSchema.default([]).describe('assets listed inline'),
     file: z.string().min(1).optional().describe('a YAML file holding a list of assets (same shape), read at start; inline assets with the same name win'),
   })
   .prefault({})

@@ -11,6 +11,9 @@ import { registerHec } from './routes/hec.js';
 import { registerIngest } from './routes/ingest.js';
 import { registerSearch } from './routes/search.js';
 import { registerAlerts } from './routes/alerts.js';
+import { registerAssets } from './routes/assets.js';
+import { registerSuppressions } from './routes/suppressions.js';
+import type { AlertQueue } from '../alerting/queue.js';
 import { registerRules } from './routes/rules.js';
 import type { DetectionEngine } from '../detect/engine.js';
 import { registerSaved } from './routes/saved.js';
@@ -25,6 +28,8 @@ export interface AppDeps {
   telemetry: Telemetry;
   /** the detection engine (rules and their hit counts); GET /rules answers an empty list without it */
   detection?: DetectionEngine;
+  /** the alert queue (triage, assets, suppressions); without it GET /alerts reads the store and triage answers 501 */
+  alerting?: AlertQueue;
   token: string;
   /** tokens the Splunk HEC endpoints accept besides the admin token (config http.hec_tokens) */
   hecTokens?: readonly string[];
@@ -37,10 +42,7 @@ const PUBLIC = new Set(['/api/v1/health']);
 
 /** Endpoints of the contract whose feature has not landed yet answer 501 with a stable code. */
 const NOT_YET = [
-  ['POST', '/api/v1/alerts/:id/status'],
   ['POST', '/api/v1/rules'],
-  ['GET', '/api/v1/assets'],
-  ['PUT', '/api/v1/assets'],
 ] as const;
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, extra?: Record<string, unknown>): FastifyReply {
@@ -92,6 +94,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerIngest(app, deps);
   registerSearch(app, deps);
   registerAlerts(app, deps);
+  registerAssets(app, deps);
+  registerSuppressions(app, deps);
   registerRules(app, deps);
   registerStream(app, deps);
   registerSaved(app, deps);

@@ -13,6 +13,7 @@ import { DetectionEngine } from '../detect/engine.js';
 import { loadRuleSet } from '../detect/ruleset.js';
 import { tailHubFor } from '../search/tail.js';
 import { loadAdminToken } from './auth.js';
+import { adoptStoredAlerts, openAlertQueue, type OpenQueue } from '../alerting/open.js';
 
 export interface Running {
   app: FastifyInstance;
@@ -51,7 +52,19 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     batchEvents: config.pipeline.batch_events,
     queueEvents: config.pipeline.queue_events,
   });
-  detection.attach((alerts) => pipeline.submitEvents(alerts));
+  // the alert queue (DATA_DIR/alerting.db) triages alerts before they are stored; listeners subscribe to alerting.queue
+  let alerting: OpenQueue;
+  try {
+    alerting = openAlertQueue(config, { store: (docs) => pipeline.submitEvents(docs), ruleStatus: (id) => detection.ruleMeta(id)?.status, log });
+    const adopted = await adoptStoredAlerts(alerting.queue, store);
+    if (adopted > 0) log(`alerting: took ${adopted} stored alert(s) into the queue`);
+  } catch (err) {
+    await pipeline.drain();
+    await store.close();
+    release();
+    throw err;
+  }
+  detection.attach((alerts) => alerting.queue.accept(alerts));
   detection.start();
   const sources: Source[] = buildSources(config, {
     pipeline,
@@ -66,6 +79,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     pipeline,
     telemetry,
     detection,
+    alerting: alerting.queue,
     token,
     hecTokens: config.http.hec_tokens,
     version: VERSION,
@@ -77,6 +91,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         components: {
           store: { state: 'ok', events: s.events, partitions: s.partitions, bytes: s.bytes, wal_bytes: s.walBytes },
           pipeline: { state: 'ok' },
+          alerting: { state: 'ok', ...alerting.queue.stats },
           ...Object.fromEntries(sources.map((src) => [src.id, { state: 'ok', ...(src.health?.() ?? {}) }])),
         },
       };
@@ -96,6 +111,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     await stopSources();
     await app.close();
     await pipeline.drain();
+    alerting.close();
     await store.close();
     release();
     throw err;
@@ -124,6 +140,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         }
         await detection.stop();
         await pipeline.drain();
+        alerting.close();
         await store.close();
         release();
       })();
