@@ -130,6 +130,10 @@ const DATASETS: Readonly<Record<string, { product?: string; services?: readonly 
   'named': { categories: ['dns'] },
   'aws.cloudtrail': { product: 'aws', services: ['cloudtrail'] },
   'suricata.eve': { categories: ['ids'] },
+  // flow records (NetFlow/IPFIX collector, pcap import) and the pcap importer's notable-packet events
+  'netflow': { categories: ['flow'] },
+  'pcap.flow': { categories: ['flow'] },
+  'pcap.notable': { categories: ['flow'] },
 };
 
 const WINDOWS_PREFIX = 'windows';
