@@ -21,6 +21,8 @@ export interface PipelineOptions {
 
 interface Submission {
   events: AppendEvent[];
+  /** committed with the events (a file source's read positions), see Store.committedState */
+  state?: { key: string; value: string };
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -52,7 +54,7 @@ export class Pipeline {
   }
 
   /** Parses raw records (lines) and stores them. */
-  submitRecords(records: readonly RawRecord[]): Promise<AppendResult> {
+  submitRecords(records: readonly RawRecord[], state?: { key: string; value: string }): Promise<AppendResult> {
     const now = this.opts.now();
     const events: AppendEvent[] = new Array<AppendEvent>(records.length);
     let failures = 0;
@@ -65,7 +67,12 @@ export class Pipeline {
     this.parse.sent(records.length);
     // A parse failure is kept (raw, tagged), not dropped: it counts as an error of the parse stage.
     if (failures > 0) this.parse.error('parse_failure', 'parse', failures);
-    return this.submitNormalized(events);
+    return this.submitNormalized(events, state);
+  }
+
+  /** A value committed with earlier records (`submitRecords`' state), or undefined. */
+  committedState(key: string): Promise<string | undefined> {
+    return this.opts.store.committedState(key);
   }
 
   /** Stores events that arrive already structured (NDJSON, bulk APIs). */
@@ -74,7 +81,7 @@ export class Pipeline {
     return this.submitNormalized(docs.map((d) => normalizeEvent(d, now, defaultDataset)));
   }
 
-  private async submitNormalized(events: AppendEvent[]): Promise<AppendResult> {
+  private async submitNormalized(events: AppendEvent[], state?: { key: string; value: string }): Promise<AppendResult> {
     if (events.length === 0) return { stored: 0, batches: [] };
     const docs = events.map((e) => e.event);
     for (const t of this.opts.transforms) {
@@ -85,7 +92,7 @@ export class Pipeline {
       }
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ events, resolve, reject }, events.length).catch(reject);
+      this.queue.push({ events, resolve, reject, ...(state ? { state } : {}) }, events.length).catch(reject);
       this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
     });
   }
@@ -106,7 +113,10 @@ export class Pipeline {
     const all = subs.length === 1 ? (subs[0] as Submission).events : subs.flatMap((s) => s.events);
     this.sink.received(all.length);
     try {
-      const r = await this.opts.store.append(all);
+      // later submissions of the same key carry the newer value
+      const state = new Map<string, string>();
+      for (const s of subs) if (s.state) state.set(s.state.key, s.state.value);
+      const r = await this.opts.store.append(all, state.size > 0 ? { state: [...state].map(([key, value]) => ({ key, value })) } : {});
       this.sink.sent(all.length);
       for (const s of subs) s.resolve({ stored: s.events.length, batches: r.batches });
     } catch (err) {

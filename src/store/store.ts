@@ -7,6 +7,11 @@ export interface AppendEvent {
   ts: number;
 }
 
+/** Named values committed in the same transaction as the events (read back with `committedState`). */
+export interface AppendOptions {
+  state?: readonly { key: string; value: string }[];
+}
+
 export interface AppendResult {
   /** events durably committed */
   stored: number;
@@ -109,7 +114,12 @@ export interface RetentionResult {
 export interface Store {
   open(): Promise<void>;
   /** Resolves only once every event is durably committed and chained. */
-  append(events: readonly AppendEvent[]): Promise<AppendResult>;
+  append(events: readonly AppendEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * The latest value given as `state` to an append that committed: a crash never leaves events stored without the
+   * value committed with them, nor the value without its events (a file source's read positions).
+   */
+  committedState(key: string): Promise<string | undefined>;
   search(req: SearchRequest): Promise<SearchResult>;
   /** grouped metrics over the matching events; reads only partitions in range and yields between them */
   aggregate(req: AggregateRequest): Promise<AggregateResult>;

@@ -143,7 +143,7 @@ test('stopped (SIGTERM) twice in the middle of a file: after restarts every line
   }
 });
 
-test('killed (SIGKILL) twice in the middle of a file: no line lost; repeats only of what was committed as it died', async (t) => {
+test('killed (SIGKILL) twice in the middle of a file: after restarts every line is stored exactly once', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-file-'));
   try {
     const { config, data } = writeLog(dir);
@@ -153,10 +153,10 @@ test('killed (SIGKILL) twice in the middle of a file: no line lost; repeats only
     const s = await serve(data, config);
     const total = await settle(s, N, 60_000);
     assert.equal(await distinctUsers(s), N, `no line lost (killed at ${killedAt.join(', ')})`);
-    // The store commits a submission before the source hears of it; a kill in between repeats that submission (at
-    // most 5,000 lines) after the restart. Everything else is stored exactly once.
+    // The read positions commit in the same store transaction as the lines they cover: a kill between the commit and
+    // the source hearing of it repeats nothing.
     t.diagnostic(`killed at ${killedAt.join(', ')}; ${total} events stored for ${N} lines`);
-    assert.ok(total - N <= 2 * 5000, `${total - N} repeated events`);
+    assert.equal(total, N, `${total - N} repeated events (killed at ${killedAt.join(', ')})`);
     s.child.kill('SIGTERM');
     await s.exited;
   } finally {

@@ -29,6 +29,8 @@ const RetiredSchema = z.object({ fp: z.string(), fp_len: z.number().int().min(0)
 
 const FileSchema = z.object({
   version: z.literal(1),
+  /** increases with every write (to the file or to the store with a batch): the higher of the two copies is newer */
+  seq: z.number().int().min(0).optional(),
   glob: z.string(),
   /** keyed by `device:inode` */
   files: z.record(z.string(), EntrySchema),
@@ -46,14 +48,37 @@ export type RetiredEntry = z.infer<typeof RetiredSchema>;
 export class Checkpoints {
   files = new Map<string, CheckpointEntry>();
   retired: RetiredEntry[] = [];
+  private seq = 0;
 
   constructor(
     readonly path: string,
     private readonly glob: string,
   ) {}
 
-  /** Reads the file; a missing file is an empty checkpoint, an unreadable one is reported and kept aside. */
-  load(log: (m: string) => void): void {
+  /**
+   * Reads the file, then takes `committed` (the copy the store committed with the last batch) instead when it is
+   * newer: a kill between the store's commit and the file's rename leaves the file one batch behind.
+   */
+  load(log: (m: string) => void, committed?: string): void {
+    this.loadFile(log);
+    if (committed === undefined) return;
+    let parsed;
+    try {
+      parsed = FileSchema.safeParse(JSON.parse(committed));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) {
+      log(`file source ${this.glob}: the read positions committed with the events are not valid; using ${this.path}`);
+      return;
+    }
+    if ((parsed.data.seq ?? 0) <= this.seq) return;
+    this.files = new Map(Object.entries(parsed.data.files));
+    this.retired = parsed.data.retired;
+    this.seq = parsed.data.seq ?? 0;
+  }
+
+  private loadFile(log: (m: string) => void): void {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -79,6 +104,7 @@ export class Checkpoints {
     }
     this.files = new Map(Object.entries(parsed.data.files));
     this.retired = parsed.data.retired;
+    this.seq = parsed.data.seq ?? 0;
   }
 
   retire(e: { fp: string; fp_len: number; offset: number }): void {
@@ -105,6 +131,19 @@ export class Checkpoints {
    * is one rename, not a write and two fsyncs.
    */
   prepare(offsets?: ReadonlyMap<string, number>): void {
+    const body = this.body(offsets);
+    mkdirSync(dirname(this.path), { recursive: true });
+    const fd = openSync(this.tmp, 'w', 0o600);
+    try {
+      writeFileSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The state as JSON, with `offsets` (by key) in place of the current positions, numbered after every earlier one. */
+  body(offsets?: ReadonlyMap<string, number>): string {
     if (this.files.size > MAX_ENTRIES) {
       // the oldest entries of files no longer seen go first
       const old = [...this.files.entries()].sort((a, b) => a[1].updated - b[1].updated).slice(0, this.files.size - MAX_ENTRIES);
@@ -115,15 +154,8 @@ export class Checkpoints {
       const o = offsets?.get(k);
       files[k] = o === undefined ? e : { ...e, offset: o };
     }
-    const body = JSON.stringify({ version: 1, glob: this.glob, files, retired: this.retired });
-    mkdirSync(dirname(this.path), { recursive: true });
-    const fd = openSync(this.tmp, 'w', 0o600);
-    try {
-      writeFileSync(fd, body);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    this.seq++;
+    return JSON.stringify({ version: 1, seq: this.seq, glob: this.glob, files, retired: this.retired });
   }
 
   /** Puts the prepared file in place (atomic rename), then makes the rename durable. */

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { RawRecord, Source } from '../../core/component.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ComponentTelemetry } from '../../core/telemetry.js';
@@ -58,6 +58,7 @@ export class FileSource implements Source {
   private turn = 0;
   private storeFailing = false;
   private lastFailure: string | undefined;
+  private saveFailure: string | undefined;
   private stats = { gzRead: 0, truncations: 0, linesCut: 0, skipped: 0 };
 
   constructor(
@@ -71,12 +72,22 @@ export class FileSource implements Source {
     this.excluded = excludeMatcher(cfg.exclude);
   }
 
-  start(): Promise<void> {
-    this.checkpoints.load((m) => this.ctx.log(m));
+  async start(): Promise<void> {
+    let committed: string | undefined;
+    try {
+      committed = await this.ctx.pipeline.committedState(this.stateKey);
+    } catch (err) {
+      this.ctx.log(`file source ${this.cfg.path}: cannot read the positions committed with the events (${errorMessage(err)}); using ${this.checkpoints.path}`);
+    }
+    this.checkpoints.load((m) => this.ctx.log(m), committed);
     this.running = true;
     this.wakeup.watch(globBase(this.cfg.path));
     this.loop = this.run();
-    return Promise.resolve();
+  }
+
+  /** the key of this source's read positions in the store (committed with each submission) */
+  private get stateKey(): string {
+    return `file-source:${basename(this.checkpoints.path, '.json')}`;
   }
 
   async stop(): Promise<void> {
@@ -352,15 +363,20 @@ export class FileSource implements Source {
       this.stats.linesCut += cut;
       this.tel.error('line_too_long', 'read', cut);
     }
-    // At most SUBMIT_RECORDS per submission, so that the store commits each in one transaction: a crash leaves a
-    // submission either wholly stored or not at all, and the checkpoint says which.
+    // At most SUBMIT_RECORDS per submission, so that the store commits each in one transaction together with the
+    // positions it reaches: a crash (even kill -9) leaves a submission and its positions both stored or neither.
+    // The checkpoint file, written after the pass, is a second copy; at start the newer of the two is used.
     for (let i = 0; i < records.length; i += SUBMIT_RECORDS) {
       const ends = new Map<Tailer | GzReader, number>();
       for (const o of owners.slice(i, i + SUBMIT_RECORDS)) ends.set(o.owner, o.end);
-      this.checkpoints.prepare(new Map([...ends].map(([o, end]) => [o.key, end])));
-      if (!(await this.submit(records.slice(i, i + SUBMIT_RECORDS)))) return false;
-      for (const [o, end] of ends) o.commitTo(end);
-      this.checkpoints.publish();
+      const state = { key: this.stateKey, value: this.checkpoints.body(new Map([...ends].map(([o, end]) => [o.key, end]))) };
+      if (!(await this.submit(records.slice(i, i + SUBMIT_RECORDS), state))) return false;
+      for (const [o, end] of ends) {
+        o.commitTo(end);
+        // the next submission's positions include this one's
+        if (o instanceof Tailer) this.record(o, now);
+        else this.recordGzip(o, now);
+      }
     }
     for (const t of this.tailers.values()) this.record(t, now);
     if (this.gz) this.recordGzip(this.gz, now);
@@ -379,9 +395,9 @@ export class FileSource implements Source {
     return bytes > 0 || records.length > 0 || closing.length > 0;
   }
 
-  private async submit(records: RawRecord[]): Promise<boolean> {
+  private async submit(records: RawRecord[], state: { key: string; value: string }): Promise<boolean> {
     try {
-      await this.ctx.pipeline.submitRecords(records);
+      await this.ctx.pipeline.submitRecords(records, state);
       this.tel.sent(records.length);
       if (this.storeFailing) this.ctx.log(`file source ${this.cfg.path}: the store takes events again`);
       this.storeFailing = false;
@@ -469,11 +485,13 @@ export class FileSource implements Source {
     try {
       this.checkpoints.save();
       this.dirty = false;
+      this.saveFailure = undefined;
     } catch (err) {
+      // the positions are also committed with the lines in the store: reading goes on, logged once per reason
       this.tel.error((err as NodeJS.ErrnoException).code ?? 'checkpoint', 'checkpoint');
       const msg = `cannot write checkpoint ${this.checkpoints.path}: ${errorMessage(err)}`;
-      if (msg !== this.lastFailure) this.ctx.log(`file source ${this.cfg.path}: ${msg}`);
-      this.lastFailure = msg;
+      if (msg !== this.saveFailure) this.ctx.log(`file source ${this.cfg.path}: ${msg}`);
+      this.saveFailure = msg;
     }
   }
 }

@@ -6,6 +6,7 @@ import { chainHash, GENESIS_HASH } from '../chain.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
 import { openPartition, type SyncMode } from './open.js';
 import { EVENT_INSERT_COLUMNS, PARTITION_DDL, partitionFile } from './schema.js';
+import { COMMIT_STATE_DDL, commitStateWriter, readAllCommitState, type CommitStateEntry } from './commit-state.js';
 
 export interface HotWriterOptions {
   dir: string;
@@ -43,6 +44,7 @@ interface HotState {
   /** row id of the next event: events and docs share it */
   nextRow: number;
   insertBatch: Database.Statement;
+  putState: (key: string, value: string, batch: number) => void;
   events: number;
   minTs: number | null;
   maxTs: number | null;
@@ -102,6 +104,7 @@ export class HotWriter {
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     db.pragma('cache_size = -65536');
     db.exec(PARTITION_DDL);
+    db.exec(COMMIT_STATE_DDL);
     const agg = db
       .prepare('SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM events')
       .get() as { n: number; lo: number | null; hi: number | null };
@@ -121,6 +124,7 @@ export class HotWriter {
       insertDoc: db.prepare('INSERT INTO docs(id, doc) VALUES (?, ?)'),
       nextRow: (db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM events').get() as { n: number }).n,
       insertBatch: db.prepare('INSERT INTO batches(id, prev_hash, hash, count, min_ts, max_ts, committed_at) VALUES (?,?,?,?,?,?,?)'),
+      putState: commitStateWriter(db),
       events: agg.n,
       minTs: agg.lo,
       maxTs: agg.hi,
@@ -128,8 +132,11 @@ export class HotWriter {
     };
   }
 
-  /** Stores one encoded batch durably; the whole batch and its chain link commit in one transaction. */
-  append(batchText: string): CommitInfo {
+  /**
+   * Stores one encoded batch durably; the whole batch, its chain link and `state` (named values such as a file
+   * source's read positions, see commit-state.ts) commit in one transaction.
+   */
+  append(batchText: string, state: readonly CommitStateEntry[] = []): CommitInfo {
     const rows = decodeBatch(batchText);
     const h = this.hot;
     const batch = this.nextBatch;
@@ -146,6 +153,7 @@ export class HotWriter {
         h.insertDoc.run(id++, r.doc);
       }
       h.insertBatch.run(batch, this.head, hash, rows.length, rows.length ? lo : 0, rows.length ? hi : 0, Date.now());
+      for (const [k, v] of state) h.putState(k, v, batch);
     });
     tx.immediate();
     h.nextRow += rows.length;
@@ -211,9 +219,13 @@ export class HotWriter {
       lastBatch: this.nextBatch - 1,
       lastHash: this.head,
     });
+    const carried = readAllCommitState(h.db);
     h.db.pragma('wal_checkpoint(TRUNCATE)');
     h.db.close();
-    this.hot = this.openHot(this.catalog.createHot((id) => partitionFile(id, 'hot'), Date.now(), (f) => this.initFile(f)));
+    const next = this.openHot(this.catalog.createHot((id) => partitionFile(id, 'hot'), Date.now(), (f) => this.initFile(f)));
+    // the newest partition holds every key's latest value (a crash before this copy leaves them in the previous one)
+    if (carried.length > 0) next.db.transaction(() => carried.forEach((r) => next.putState(r.key, r.value, r.batch)))();
+    this.hot = next;
     return h.info.id;
   }
 

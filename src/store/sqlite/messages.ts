@@ -8,7 +8,7 @@ export interface WriterInit {
 }
 
 export type WriterRequest =
-  | { type: 'append'; id: number; batch: string }
+  | { type: 'append'; id: number; batch: string; state?: [string, string][] }
   | { type: 'rotate'; id: number; force: boolean }
   | { type: 'checkpoint'; id: number }
   | { type: 'close'; id: number };

@@ -6,10 +6,11 @@ import { VigilError } from '../../core/errors.js';
 import { startWorker } from '../../core/worker.js';
 import { encodeBatch } from '../batch-codec.js';
 import { toRow } from '../row.js';
-import type { AggregateRequest, AggregateResult, AppendEvent, AppendResult, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
+import type { AggregateRequest, AggregateResult, AppendEvent, AppendOptions, AppendResult, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
 import { aggregatePartitions } from './aggregate.js';
 import { FieldCatalog } from './fields.js';
 import { getState, putState } from './state.js';
+import { checkCommitState, readCommitState } from './commit-state.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
 import { removePartitionFiles, WAL_SIZE_LIMIT } from './hot-writer.js';
 import type { SealerReply, SealerRequest, WriterInit, WriterReply, WriterRequest } from './messages.js';
@@ -228,7 +229,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  async append(events: readonly AppendEvent[]): Promise<AppendResult> {
+  async append(events: readonly AppendEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const state = options.state?.map(({ key, value }): [string, string] => [key, value]);
+    if (state) checkCommitState(state);
     while (this.backlog() >= this.opts.maxSealBacklog && !this.closed) {
       await new Promise<void>((resolve) => this.sealWaiters.push(resolve));
     }
@@ -236,7 +239,9 @@ export class SqliteStore implements Store {
     const commits: Promise<WriterReply>[] = [];
     for (let i = 0; i < events.length; i += this.opts.maxBatchEvents) {
       const rows = events.slice(i, i + this.opts.maxBatchEvents).map((e) => toRow(e.event, e.ts));
-      commits.push(this.request({ type: 'append', id: 0, batch: encodeBatch(rows) }));
+      // the state commits with the last batch: once it is visible, every event of this append is
+      const last = i + this.opts.maxBatchEvents >= events.length;
+      commits.push(this.request({ type: 'append', id: 0, batch: encodeBatch(rows), ...(last && state ? { state } : {}) }));
     }
     for (const r of await Promise.all(commits)) if (r.type === 'committed') batches.push(r.batch);
     return { stored: events.length, batches };
@@ -307,6 +312,20 @@ export class SqliteStore implements Store {
   getState(key: string): Promise<string | undefined> {
     if (!this.catalog) return Promise.reject(new VigilError('VIGIL_ERR_STORE_CLOSED', 'store is not open'));
     return Promise.resolve(getState(this.catalog.db, key));
+  }
+
+  committedState(key: string): Promise<string | undefined> {
+    // newest partition first: a hot partition starts with a copy of its predecessor's values
+    const parts = this.partitions().sort((a, b) => b.id - a.id);
+    try {
+      for (const p of parts) {
+        const v = readCommitState(this.handle(p), key);
+        if (v !== undefined) return Promise.resolve(v);
+      }
+      return Promise.resolve(undefined);
+    } finally {
+      this.trimHandles();
+    }
   }
 
   putState(key: string, value: string): Promise<void> {

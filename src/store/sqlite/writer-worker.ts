@@ -26,7 +26,7 @@ port.on('message', (req: WriterRequest) => {
     if (!w) throw new Error('store writer failed to open');
     switch (req.type) {
       case 'append': {
-        const c = w.append(req.batch);
+        const c = w.append(req.batch, req.state);
         send({ type: 'committed', id: req.id, batch: c.batch, partition: c.partition, walBytes: c.walBytes, ...(c.rotated !== undefined ? { rotated: c.rotated } : {}) });
         break;
       }
