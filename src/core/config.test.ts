@@ -46,7 +46,16 @@ describe('defaults', () => {
       handshake_timeout_seconds: 10,
       udp_receive_buffer_bytes: 8388608,
     });
-    assert.deepEqual(c.netflow, { host: '127.0.0.1', port: 2055 });
+    assert.deepEqual(c.netflow, {
+      enabled: true,
+      host: '127.0.0.1',
+      port: 2055,
+      udp_receive_buffer_bytes: 8388608,
+      max_templates_per_exporter: 512,
+      max_exporters: 1000,
+      pending_timeout_seconds: 30,
+      max_pending_sets: 1024,
+    });
     assert.equal(c.store.sync, 'full');
     assert.equal(c.store.retention_days, undefined);
     assert.equal(c.pipeline.batch_events, 5000);
