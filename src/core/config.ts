@@ -6,6 +6,8 @@ import { SyslogConfigSchema } from '../sources/syslog/config.js';
 import { FilesConfigSchema } from '../sources/file/config.js';
 import { NetflowConfigSchema } from '../sources/netflow/config.js';
 import { parseCidr, parseIp } from '../query/cidr.js';
+import { AssetsConfigSchema } from '../enrich/assets-config.js';
+import { AlertingConfigSchema } from '../alerting/config.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -31,6 +33,8 @@ export const ConfigSchema = z.strictObject({
     .max(10_000)
     .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fc00::/7', '::1/128'])
     .describe('networks counted as inside: network.direction of flows, the response allowlist, risk'),
+  assets: AssetsConfigSchema,
+  alerting: AlertingConfigSchema,
   netflow: NetflowConfigSchema.describe('the NetFlow v5 / v9 / IPFIX collector (UDP)'),
   store: z
     .strictObject({
