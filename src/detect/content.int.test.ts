@@ -292,10 +292,10 @@ function benignDays(seed: number, days: number): Line[] {
     const rootAt = day + int(7 * 3600, 9 * 3600) * 1000;
     sys(rootAt, 'db-01', 'sshd', `Accepted publickey for root from ${admins[0]?.ip ?? ''} port ${int(40000, 60000)} ssh2: ED25519 SHA256:YWRtaW5rZXk`);
     // web: health checks every minute on both servers, visitors by a day curve, a few 404s, basic-auth challenges
-    for (const host of ['web-01', 'web-02']) {
+    for (const probe of ['10.0.0.2', '10.0.0.3']) {
       for (let m = 0; m < 1440; m++) {
         const t = day + m * 60_000 + int(0, 5000);
-        out.push({ t, line: `10.0.0.2 - - [${clf(t)}] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.29"` });
+        out.push({ t, line: `${probe} - - [${clf(t)}] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.29"` });
       }
     }
     for (let v = 0; v < 2600; v++) {
