@@ -40,8 +40,10 @@ export interface RuleStatus {
   file: string;
   /** raises its own alerts (see generate in docs/detection.md) */
   generates: boolean;
-  /** disabled at run time (threw or overran its budget) */
+  /** false when disabled at run time (threw or overran its budget) or through POST /rules/{id}/enabled */
   enabled: boolean;
+  /** event time of the newest match (ISO 8601), absent before the first */
+  last_hit?: string;
   hits: number;
   alerts: number;
   groups?: number;
@@ -81,7 +83,11 @@ export function eventField(e: EcsEvent, field: string): unknown {
  */
 export class DetectionEngine implements StreamTransform {
   readonly name = 'detect';
-  readonly rules: RuleSet;
+  /** replaced as a whole by replaceRules (rules uploaded at run time) */
+  rules: RuleSet;
+  /** rule ids switched off by an operator (POST /rules/{id}/enabled): they neither match nor correlate */
+  readonly switchedOff = new Set<string>();
+  private readonly lastHit = new Map<string, number>();
   private sink: AlertSink | undefined;
   private queue: EcsEvent[] = [];
   private inflightAlerts = 0;
@@ -186,7 +192,9 @@ export class DetectionEngine implements StreamTransform {
     const read: FieldReader = (f) => eventField(e, f);
     for (const m of matches) {
       const id = m.rule.id;
+      if (this.switchedOff.has(id)) continue;
       this.hits.set(id, (this.hits.get(id) ?? 0) + 1);
+      this.lastHit.set(id, time);
       const ev = evidenceOf(e, id, time);
       if (this.rules.emits.has(id)) this.raise({ rule: m.rule, type: 'detection', time, explanation: m.explanation, evidence: [ev] });
       if (this.rules.correlator.consumes(id)) for (const f of this.rules.correlator.observe(id, time, read, [ev])) this.fired(f);
@@ -195,7 +203,9 @@ export class DetectionEngine implements StreamTransform {
 
   private fired(f: Firing): void {
     const id = f.rule.meta.id;
+    if (this.switchedOff.has(id)) return;
     this.hits.set(id, (this.hits.get(id) ?? 0) + 1);
+    this.lastHit.set(id, f.time);
     if (this.rules.emits.has(id)) this.raise({ rule: f.rule.meta, type: f.rule.type, time: f.time, explanation: f.explanation, evidence: f.evidence, group: f.group, value: f.value });
   }
 
@@ -275,11 +285,13 @@ export class DetectionEngine implements StreamTransform {
         tags: m.tags,
         file: m.location.file,
         generates: this.rules.emits.has(m.id),
-        enabled: !disabled.has(m.id),
+        enabled: !disabled.has(m.id) && !this.switchedOff.has(m.id),
         hits: this.hits.get(m.id) ?? 0,
         alerts: this.alertCounts.get(m.id) ?? 0,
       };
       if (m.status !== undefined) s.status = m.status;
+      const last = this.lastHit.get(m.id);
+      if (last !== undefined) s.last_hit = new Date(last).toISOString();
       return s;
     };
     for (const m of this.rules.matcher.rules) out.push(base(m, 'detection', 'detection'));
@@ -290,5 +302,21 @@ export class DetectionEngine implements StreamTransform {
 
   ruleMeta(id: string): RuleMeta | undefined {
     return this.meta.get(id);
+  }
+
+  /**
+   * Runs `next` from now on (rules uploaded or changed at run time). Correlation windows of rules whose definition
+   * did not change carry over (by fingerprint); hit counts are kept by id; baseline rules keep running unchanged.
+   */
+  replaceRules(next: RuleSet): void {
+    const saved = this.rules.correlator.snapshot();
+    next.correlator.onDrop = this.rules.correlator.onDrop;
+    next.correlator.restore(saved);
+    if (this.rules.anomaly) next.anomaly = this.rules.anomaly;
+    this.rules = next;
+    this.meta.clear();
+    for (const r of next.matcher.rules) this.meta.set(r.id, r);
+    for (const r of next.correlations) this.meta.set(r.meta.id, r.meta);
+    for (const r of next.anomaly?.rules ?? []) this.meta.set(r.meta.id, r.meta);
   }
 }
