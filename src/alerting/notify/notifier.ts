@@ -14,7 +14,8 @@ export interface NotifierOptions {
   config: NotifyConfig;
   /** notify.db is kept here */
   dataDir: string;
-  assets?: AssetLookup;
+  /** the asset inventory in force (it may be edited while running) */
+  assets?: () => AssetLookup | undefined;
   log?: (m: string) => void;
   now?: () => number;
 }
@@ -100,7 +101,7 @@ export class Notifier {
     if (this.stopped || alert.buildingBlock) return;
     try {
       for (const ch of this.channels.values()) {
-        if (!ch.cfg.on.includes(change) || !selects(ch.cfg, alert, this.opts.assets)) continue;
+        if (!ch.cfg.on.includes(change) || !selects(ch.cfg, alert, this.opts.assets?.())) continue;
         const now = this.now();
         const payload = JSON.stringify({ change, alert });
         if (ch.bucket.take(now)) {
