@@ -15,6 +15,8 @@ import { registerAssets } from './routes/assets.js';
 import { registerSuppressions } from './routes/suppressions.js';
 import type { AlertQueue } from '../alerting/queue.js';
 import { registerRules } from './routes/rules.js';
+import { registerHunt } from './routes/hunt.js';
+import type { RuleAdmin } from '../detect/uploads.js';
 import type { DetectionEngine } from '../detect/engine.js';
 import { registerSaved } from './routes/saved.js';
 import { registerStream } from './routes/stream.js';
@@ -28,6 +30,8 @@ export interface AppDeps {
   telemetry: Telemetry;
   /** the detection engine (rules and their hit counts); GET /rules answers an empty list without it */
   detection?: DetectionEngine;
+  /** uploads and switches rules at run time (POST /rules, /rules/{id}/enabled); those answer 501 without it */
+  ruleAdmin?: RuleAdmin;
   /** the alert queue (triage, assets, suppressions); without it GET /alerts reads the store and triage answers 501 */
   alerting?: AlertQueue;
   token: string;
@@ -41,9 +45,7 @@ export interface AppDeps {
 const PUBLIC = new Set(['/api/v1/health']);
 
 /** Endpoints of the contract whose feature has not landed yet answer 501 with a stable code. */
-const NOT_YET = [
-  ['POST', '/api/v1/rules'],
-] as const;
+const NOT_YET: readonly (readonly ['GET' | 'POST' | 'PUT' | 'DELETE', string])[] = [];
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, extra?: Record<string, unknown>): FastifyReply {
   return reply.code(status).send({ error: { code, message, ...extra } });
@@ -97,6 +99,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerAssets(app, deps);
   registerSuppressions(app, deps);
   registerRules(app, deps);
+  registerHunt(app, deps);
   registerStream(app, deps);
   registerSaved(app, deps);
   registerBulk(app, deps);

@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { DetectionEngine } from '../detect/engine.js';
 import { loadRuleSet } from '../detect/ruleset.js';
+import { RuleAdmin } from '../detect/uploads.js';
 import { tailHubFor } from '../search/tail.js';
 import { loadAdminToken } from './auth.js';
 import { adoptStoredAlerts, openAlertQueue, type OpenQueue } from '../alerting/open.js';
@@ -42,7 +43,10 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     throw err;
   }
   const log = (m: string): void => void process.stderr.write(`vigil: ${m}\n`);
-  const detection = new DetectionEngine({ rules: loadRuleSet(config.rules.paths), telemetry, dataDir: config.data_dir, log });
+  // rules uploaded through the API (DATA_DIR/rules/uploaded) load with the configured ones
+  const ruleAdmin = new RuleAdmin(config.data_dir, config.rules.paths, {}, log);
+  const detection = new DetectionEngine({ rules: loadRuleSet(ruleAdmin.paths()), telemetry, dataDir: config.data_dir, log });
+  ruleAdmin.attach(detection);
   if (detection.rules.problems.length > 0) log(`rules: ${detection.rules.problems.length} problem(s), see vigil rules lint`);
   const pipeline = new Pipeline({
     store,
@@ -79,6 +83,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     pipeline,
     telemetry,
     detection,
+    ruleAdmin,
     alerting: alerting.queue,
     token,
     hecTokens: config.http.hec_tokens,
