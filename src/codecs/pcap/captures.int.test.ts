@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { decodePacket, newDecoded, PROTO } from './decode.js';
 import { capturePackets, readCaptureFile, udpDatagrams } from './file.js';
 import { writePcap, writePcapng } from './write.js';
+import { FlowTable, type Flow } from './flows.js';
 
 const DATA = new URL('../../../../shared/data/', import.meta.url);
 const path = (rel: string): string => fileURLToPath(new URL(rel, DATA));
@@ -119,3 +120,29 @@ test('udpDatagrams: the NetFlow v5 export datagrams softflowd sent (153, to 127.
   }
   assert.equal(n, 153);
 });
+
+for (const [pcap, ref] of [
+  ['captures/scan/scan-sS.pcap', 'captures/scan/tshark-conv-tcp-scan-sS.txt'],
+  ['captures/ssh/ssh-bruteforce.pcap', 'captures/ssh/tshark-conv-tcp-ssh-bruteforce.txt'],
+] as const) {
+  test(`${pcap}: the flow table makes one flow per tshark conversation, same packets each way, IP bytes = frame bytes - 14 per packet`, async () => {
+    const want = tsharkConv(readFileSync(path(ref), 'utf8'));
+    const flows: Flow[] = [];
+    const table = new FlowTable((f) => flows.push(f));
+    const p = newDecoded();
+    for await (const batch of readCaptureFile(path(pcap))) {
+      for (const pkt of batch) if (decodePacket(pkt.linkType, pkt.data, p) === 'ok') table.add(p, pkt.tsUs);
+    }
+    table.finish();
+    assert.equal(flows.length, want.size);
+    for (const f of flows) {
+      const k = `${f.src}:${f.srcPort} <-> ${f.dst}:${f.dstPort}`;
+      const r = `${f.dst}:${f.dstPort} <-> ${f.src}:${f.srcPort}`;
+      const w = want.get(k) ?? want.get(r);
+      assert.ok(w, k);
+      const [fwd, rev] = want.has(k) ? [w.aToB, w.bToA] : [w.bToA, w.aToB];
+      assert.deepEqual([f.packetsFwd, f.packetsRev], [fwd[0], rev[0]], k);
+      assert.deepEqual([f.bytesFwd, f.bytesRev], [fwd[1] - 14 * fwd[0], rev[1] - 14 * rev[0]], k);
+    }
+  });
+}
