@@ -2,20 +2,20 @@ import { Command, CommanderError } from 'commander';
 import { VigilError, errorMessage, systemErrorCode } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { alertsCommand } from './commands/alerts.js';
+import { assetsCommand } from './commands/assets.js';
 import { huntCommand } from './commands/hunt.js';
 import { ingestCommand } from './commands/ingest.js';
 import { parseCommand } from './commands/parse.js';
 import { rulesCommand } from './commands/rules.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
 import { tailCommand } from './commands/tail.js';
 import { verifyCommand } from './commands/verify.js';
 import { CliExit } from './io.js';
 
 /** Commands of the contract whose feature has not landed yet. */
-const LATER: [string, string, string][] = [
-  ['simulate', 'replay an attack scenario into a running Vigil', '[scenario]'],
-];
+const LATER: [string, string, string][] = [];
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
@@ -30,9 +30,11 @@ export function buildProgram(): Command {
   verifyCommand(program);
   parseCommand(program);
   alertsCommand(program);
+  assetsCommand(program);
   rulesCommand(program);
   huntCommand(program);
   tailCommand(program);
+  simulateCommand(program);
   for (const [name, desc, args] of LATER) {
     program
       .command(name)
