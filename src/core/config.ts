@@ -8,6 +8,8 @@ import { NetflowConfigSchema } from '../sources/netflow/config.js';
 import { parseCidr, parseIp } from '../query/cidr.js';
 import { AssetsConfigSchema } from '../enrich/assets-config.js';
 import { AlertingConfigSchema } from '../alerting/config.js';
+import { NotifyConfigSchema } from '../alerting/notify/config.js';
+import { ResponseConfigSchema } from '../alerting/respond/config.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -35,6 +37,8 @@ export const ConfigSchema = z.strictObject({
     .describe('networks counted as inside: network.direction of flows, the response allowlist, risk'),
   assets: AssetsConfigSchema,
   alerting: AlertingConfigSchema,
+  notify: NotifyConfigSchema,
+  response: ResponseConfigSchema,
   netflow: NetflowConfigSchema.describe('the NetFlow v5 / v9 / IPFIX collector (UDP)'),
   store: z
     .strictObject({
