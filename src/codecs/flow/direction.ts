@@ -1,5 +1,7 @@
 import { parseCidr, parseIp, type Cidr } from '../../query/cidr.js';
 
+const MEMO_LIMIT = 8192;
+
 /** ECS `network.direction` of a flow, as seen from the configured internal networks. */
 export type FlowDirection = 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown';
 
@@ -10,6 +12,8 @@ export type FlowDirection = 'inbound' | 'outbound' | 'internal' | 'external' | '
 export class InternalNetworks {
   private readonly v4: Cidr[] = [];
   private readonly v6: Cidr[] = [];
+  /** recent answers by address text (flows repeat addresses); cleared when full, so bounded */
+  private readonly memo = new Map<string, boolean | undefined>();
 
   constructor(list: readonly string[]) {
     for (const text of list) {
@@ -20,12 +24,28 @@ export class InternalNetworks {
 
   /** True when `ip` (text) lies in one of the networks; an IPv4-mapped IPv6 address is looked up as IPv4. */
   contains(ip: string): boolean {
+    return this.lookup(ip) === true;
+  }
+
+  /** Like `contains`, but undefined when `ip` is not an address. */
+  lookup(ip: string): boolean | undefined {
+    if (this.memo.has(ip)) return this.memo.get(ip);
+    let answer: boolean | undefined;
     let bytes = parseIp(ip);
-    if (!bytes) return false;
-    if (bytes.length === 16 && isMapped(bytes)) bytes = bytes.subarray(12);
-    const nets = bytes.length === 4 ? this.v4 : this.v6;
-    for (const net of nets) if (inNet(bytes, net)) return true;
-    return false;
+    if (bytes) {
+      if (bytes.length === 16 && isMapped(bytes)) bytes = bytes.subarray(12);
+      const nets = bytes.length === 4 ? this.v4 : this.v6;
+      answer = false;
+      for (const net of nets) {
+        if (inNet(bytes, net)) {
+          answer = true;
+          break;
+        }
+      }
+    }
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(ip, answer);
+    return answer;
   }
 }
 
@@ -34,10 +54,11 @@ export class InternalNetworks {
  * `unknown` when an address is missing or unreadable.
  */
 export function flowDirection(src: string | undefined, dst: string | undefined, nets: InternalNetworks | readonly string[]): FlowDirection {
-  if (src === undefined || dst === undefined || parseIp(src) === null || parseIp(dst) === null) return 'unknown';
+  if (src === undefined || dst === undefined) return 'unknown';
   const n = nets instanceof InternalNetworks ? nets : new InternalNetworks(nets);
-  const s = n.contains(src);
-  const d = n.contains(dst);
+  const s = n.lookup(src);
+  const d = n.lookup(dst);
+  if (s === undefined || d === undefined) return 'unknown';
   if (s && d) return 'internal';
   if (s) return 'outbound';
   if (d) return 'inbound';
