@@ -62,12 +62,16 @@ test('idle and active timeouts in capture time; UDP and ICMP flows', () => {
   const { t, out } = table({ idleTimeoutMs: 1000, activeTimeoutMs: 5000 });
   t.add(pkt(A, 5353, B, 53, 0, 70, 17), S);
   t.add(pkt(B, 53, A, 5353, 0, 120, 17), S + 1000);
+  // the same key after more than the idle timeout: a new flow
+  t.add(pkt(A, 5353, B, 53, 0, 70, 17), S + 2_500_000);
   const icmp = { ...pkt(A, 0, B, 0, 0, 84, 1), icmpType: 8, icmpCode: 0 };
   for (let i = 0; i < 8; i++) t.add(icmp, S + i * 900_000);
-  // the UDP flow went idle after 1 s; the ICMP flow was cut at 5 s
+  // the ICMP flow was cut at its active timeout (5 s)
   assert.deepEqual(out.map((f) => [f.proto, f.reason]), [[17, 'idle'], [1, 'active']]);
   assert.deepEqual([out[0]?.packetsFwd, out[0]?.packetsRev], [1, 1]);
-  t.finish();
+  // a sweep ends what has gone idle since
+  t.sweep(S + 60_000_000);
+  assert.deepEqual(out.slice(2).map((f) => [f.proto, f.reason]), [[17, 'idle'], [1, 'idle']]);
   const last = out.at(-1) as Flow;
   const e = flowEvent(last, new InternalNetworks([]));
   assert.deepEqual(e['icmp'], { type: 8, code: 0 });

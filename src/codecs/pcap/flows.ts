@@ -66,6 +66,7 @@ export class FlowTable {
   private readonly lingerUs: number;
   private readonly maxFlows: number;
   private lastSweepUs = 0;
+  private sinceSweep = 0;
   readonly stats: FlowStats = { packets: 0, flows: 0, evicted: 0, ended: { fin: 0, rst: 0, idle: 0, active: 0, evicted: 0, reused: 0, end_of_capture: 0 } };
 
   constructor(
@@ -85,7 +86,10 @@ export class FlowTable {
   /** Adds one decoded packet seen at `tsUs` carrying `ipLen` bytes of IP. */
   add(p: DecodedPacket, tsUs: number): void {
     this.stats.packets++;
-    if (tsUs - this.lastSweepUs >= SWEEP_EVERY_US || tsUs < this.lastSweepUs) this.sweep(tsUs);
+    // a sweep costs one pass over the table: at most once per second of capture time, and only after a quarter of
+    // the table's size in packets (time stamps jumping back and forth in a damaged file cannot make it quadratic)
+    this.sinceSweep++;
+    if ((tsUs - this.lastSweepUs >= SWEEP_EVERY_US || tsUs < this.lastSweepUs) && this.sinceSweep >= Math.max(64, this.flows.size >> 2)) this.sweep(tsUs);
     const sp = p.hasPorts ? p.srcPort : 0;
     const dp = p.hasPorts ? p.dstPort : 0;
     const fwdKey = key(p.proto, p.src, sp, p.dst, dp);
@@ -106,6 +110,12 @@ export class FlowTable {
       const newSyn = isTcp && (p.tcpFlags & (TCP.SYN | TCP.ACK)) === TCP.SYN;
       if (f.closedUs > 0 && newSyn) {
         this.end(k, f, 'reused');
+        f = undefined;
+      } else if (f.closedUs > 0 && tsUs - f.closedUs >= this.lingerUs) {
+        this.end(k, f, f.reason);
+        f = undefined;
+      } else if (tsUs - f.endUs >= this.idleUs) {
+        this.end(k, f, 'idle');
         f = undefined;
       } else if (tsUs - f.startUs > this.activeUs) {
         this.end(k, f, 'active');
@@ -168,6 +178,7 @@ export class FlowTable {
   /** Ends the flows that are idle, past their active timeout, or closed and past the linger, as of `nowUs`. */
   sweep(nowUs: number): void {
     this.lastSweepUs = nowUs;
+    this.sinceSweep = 0;
     for (const [k, f] of this.flows) {
       if (f.closedUs > 0 && nowUs - f.closedUs >= this.lingerUs) this.end(k, f, f.reason);
       else if (nowUs - f.endUs >= this.idleUs) this.end(k, f, 'idle');

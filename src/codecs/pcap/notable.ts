@@ -66,6 +66,10 @@ class Windows {
     private readonly emit: (e: NotableEvent) => void,
   ) {}
 
+  get size(): number {
+    return this.open.size;
+  }
+
   add(k: string, tsUs: number, fill: (w: Window) => void, distinct: number | string): void {
     let w = this.open.get(k);
     if (w !== undefined && tsUs - w.startUs >= this.windowUs) {
@@ -119,6 +123,7 @@ export class NotableDetector {
   private readonly rst: Windows;
   private readonly syn: Windows;
   private lastSweepUs = 0;
+  private sinceSweep = 0;
   private readonly windowUs: number;
 
   constructor(emit: (e: NotableEvent) => void, opts: NotableOptions = {}) {
@@ -135,7 +140,9 @@ export class NotableDetector {
 
   /** Every decoded packet, in capture order. */
   packet(p: DecodedPacket, tsUs: number): void {
-    if (tsUs - this.lastSweepUs >= this.windowUs || tsUs < this.lastSweepUs) this.sweep(tsUs);
+    // amortized like the flow table's sweep: time stamps jumping back and forth cannot make it quadratic
+    this.sinceSweep++;
+    if ((tsUs - this.lastSweepUs >= this.windowUs || tsUs < this.lastSweepUs) && this.sinceSweep >= Math.max(64, this.rst.size + this.syn.size)) this.sweep(tsUs);
     if (p.proto !== PROTO.tcp || !p.hasPorts) return;
     if (p.tcpFlags & TCP.RST) {
       this.rst.add(p.src, tsUs, (w) => (w.src = p.src), p.dst);
@@ -158,6 +165,7 @@ export class NotableDetector {
 
   sweep(nowUs: number): void {
     this.lastSweepUs = nowUs;
+    this.sinceSweep = 0;
     this.rst.sweep(nowUs);
     this.syn.sweep(nowUs);
     // unanswered-SYN windows are fed by flows, which end up to an idle timeout after their packets: they close at the

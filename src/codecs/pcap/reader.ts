@@ -95,6 +95,11 @@ export class CaptureReader {
     this.maxRecord = opts.maxRecord ?? DEFAULT_MAX_RECORD;
   }
 
+  /** bytes held between pushes (at most one record or block plus one chunk) */
+  get buffered(): number {
+    return this.buf.length - this.pos;
+  }
+
   get detected(): CaptureFormat | undefined {
     return this.format;
   }
