@@ -29,6 +29,7 @@ const ID = {
   winPrivGroup: '0c308ad3-b5d6-4d94-a8d3-74a744584baf',
   winUserCreated: '372a47fd-290a-4eeb-8009-074b5a47fad3',
   winLogCleared: 'a5db931b-65dc-4df8-bc0f-7f7a54578157',
+  winSpray: '31faaba2-042b-47df-a633-9d9119f68302',
 } as const;
 
 interface Alert {
@@ -198,6 +199,13 @@ test('exported Windows security logs: privileged group membership, account creat
   // eventlog-dac.xml holds Security 1102 (audit log cleared), disablestop-eventlog.xml System 104
   const cleared = by(ID.winLogCleared).map((a) => getPath(a.evidence[0] ?? {}, 'event.code'));
   assert.ok(cleared.includes('1102') && cleared.includes('104'), cleared.join());
+});
+
+test('exported Windows log of a password spray (4648 for 41 accounts in five minutes) raises the spraying alert for its user', () => {
+  const events = splitEvents(read('deepbluecli-evtx/password-spray.xml')).map((x) => parseLine(x.replace(/\r?\n/g, '')));
+  const spray = replay(events).alerts.filter((a) => a.rule === ID.winSpray);
+  assert.equal(spray.length, 1);
+  assert.deepEqual(spray[0]?.group, { host: { name: 'DESKTOP-JR78RLP' }, SubjectUserName: 'jwrig' });
 });
 
 /*
