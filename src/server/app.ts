@@ -13,6 +13,8 @@ import { registerSearch } from './routes/search.js';
 import { registerAlerts } from './routes/alerts.js';
 import { registerAssets } from './routes/assets.js';
 import { registerSuppressions } from './routes/suppressions.js';
+import { registerResponse, type ResponseDeps } from './routes/response.js';
+import { registerNotifications } from './routes/notifications.js';
 import type { AlertQueue } from '../alerting/queue.js';
 import { registerRules } from './routes/rules.js';
 import { registerHunt } from './routes/hunt.js';
@@ -34,6 +36,8 @@ export interface AppDeps {
   ruleAdmin?: RuleAdmin;
   /** the alert queue (triage, assets, suppressions); without it GET /alerts reads the store and triage answers 501 */
   alerting?: AlertQueue;
+  /** notifications and active response (GET /notifications/deliveries, /response/…); empty lists without it */
+  response?: ResponseDeps;
   token: string;
   /** tokens the Splunk HEC endpoints accept besides the admin token (config http.hec_tokens) */
   hecTokens?: readonly string[];
@@ -98,6 +102,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerAlerts(app, deps);
   registerAssets(app, deps);
   registerSuppressions(app, deps);
+  registerResponse(app, deps);
+  registerNotifications(app, deps);
   registerRules(app, deps);
   registerHunt(app, deps);
   registerStream(app, deps);

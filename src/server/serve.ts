@@ -15,6 +15,7 @@ import { RuleAdmin } from '../detect/uploads.js';
 import { tailHubFor } from '../search/tail.js';
 import { loadAdminToken } from './auth.js';
 import { adoptStoredAlerts, openAlertQueue, type OpenQueue } from '../alerting/open.js';
+import { startResponse, type RunningResponse } from '../alerting/respond/start.js';
 
 export interface Running {
   app: FastifyInstance;
@@ -58,10 +59,13 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   });
   // the alert queue (DATA_DIR/alerting.db) triages alerts before they are stored; listeners subscribe to alerting.queue
   let alerting: OpenQueue;
+  let response: RunningResponse;
   try {
     alerting = openAlertQueue(config, { store: (docs) => pipeline.submitEvents(docs), ruleStatus: (id) => detection.ruleMeta(id)?.status, log });
     const adopted = await adoptStoredAlerts(alerting.queue, store);
     if (adopted > 0) log(`alerting: took ${adopted} stored alert(s) into the queue`);
+    // notifications and active response hear the queue from here on (DATA_DIR/notify.db, DATA_DIR/response.db)
+    response = startResponse(config, alerting.queue, log);
   } catch (err) {
     await pipeline.drain();
     await store.close();
@@ -85,6 +89,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     detection,
     ruleAdmin,
     alerting: alerting.queue,
+    response: response.deps,
     token,
     hecTokens: config.http.hec_tokens,
     version: VERSION,
@@ -116,6 +121,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     await stopSources();
     await app.close();
     await pipeline.drain();
+    await response.stop();
     alerting.close();
     await store.close();
     release();
@@ -145,6 +151,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         }
         await detection.stop();
         await pipeline.drain();
+        await response.stop();
         alerting.close();
         await store.close();
         release();
