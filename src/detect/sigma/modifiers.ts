@@ -1,5 +1,6 @@
 import type { SigmaValue, StringPart } from './model.js';
 import { parseSigmaString } from './values.js';
+import { backtrackingRisk } from './regex-screen.js';
 
 /*
  * Value modifiers: one small function each, all in one registry (MODIFIERS). A modifier either transforms the
@@ -367,9 +368,13 @@ export function compileSigmaRegex(source: string, flags: { i: boolean; m: boolea
   }
   src = src.replace(/(^|[^\\])((?:\\\\)*)\\A/g, '$1$2^').replace(/(^|[^\\])((?:\\\\)*)\\[Zz]/g, '$1$2$');
   if (/\(\?[imsx-]+[:)]/.test(src)) fail('SIGMA_REGEX', `inline flag groups inside the expression are not supported: ${source}`);
+  let re: RegExp;
   try {
-    return new RegExp(src, `${f.i ? 'i' : ''}${f.m ? 'm' : ''}${f.s ? 's' : ''}`);
+    re = new RegExp(src, `${f.i ? 'i' : ''}${f.m ? 'm' : ''}${f.s ? 's' : ''}`);
   } catch (e) {
     return fail('SIGMA_REGEX', `invalid regular expression ${source}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const risk = backtrackingRisk(src, f.i);
+  if (risk !== undefined) fail('SIGMA_REGEX_BACKTRACKING', `regular expression ${source} risks catastrophic backtracking: ${risk}`);
+  return re;
 }

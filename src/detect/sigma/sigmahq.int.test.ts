@@ -33,9 +33,17 @@ describe('SigmaHQ rules', { skip: !haveData && 'shared/data/sigma not present' }
     t.diagnostic(`${loaded.documents} documents: ${loaded.rules.length} detection rules, ${loaded.filters.length} filters, ${loaded.correlations.length} correlations loaded in ${loadMs.toFixed(0)} ms; ${matcher.rules.length} compiled in ${compileMs.toFixed(0)} ms`);
     for (const p of [...loaded.problems, ...matcher.problems]) t.diagnostic(`not loaded: ${p.location.file.slice(SIGMA.length)}:${p.location.line ?? ''} ${p.code} ${p.message}`);
     assert.ok(loaded.documents >= 3700, `only ${loaded.documents} documents`);
-    // every rule of the tree loads; the only rules left out at compile time are those whose `expand` placeholders
-    // have no values configured (the spec requires a tool to reject them), and they are named above
-    assert.equal(loaded.problems.length, 0);
+    // every rule of the tree loads except three whose regular expression backtracks exponentially: the
+    // Invoke-Obfuscation VAR+ launcher rules' `(?:.*\)){1,}.*"` (each ')' can end a repetition or be eaten by `.*`;
+    // measured: 26 ')' and no closing quote take 3.2 s in V8, every 2 more ×4). The only rules left out at compile
+    // time are those whose `expand` placeholders have no values configured (the spec requires a tool to reject them).
+    const screened = loaded.problems.filter((p) => p.code === 'SIGMA_REGEX_BACKTRACKING').map((p) => p.location.file.slice(SIGMA.length)).sort();
+    assert.deepEqual(screened, [
+      'rules/windows/powershell/powershell_module/posh_pm_invoke_obfuscation_var.yml',
+      'rules/windows/powershell/powershell_script/posh_ps_invoke_obfuscation_var.yml',
+      'rules/windows/process_creation/proc_creation_win_hktl_invoke_obfuscation_var.yml',
+    ]);
+    assert.equal(loaded.problems.length, screened.length);
     for (const p of matcher.problems) assert.equal(p.code, 'SIGMA_UNKNOWN_PLACEHOLDER', p.message);
     assert.ok(matcher.rules.length >= loaded.rules.length - 5, `${matcher.rules.length} of ${loaded.rules.length} compiled`);
   });
