@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { normalizeEvent } from '../../schema/event.js';
 import type { AppendEvent } from '../store.js';
+import { partitionFile } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const BASE = Date.UTC(2026, 2, 1);
@@ -47,6 +48,31 @@ test('reads while the hot partition rotates never meet a partition file without 
     const s = await store.stats();
     assert.equal(s.events, written);
     assert.ok(s.partitions.sealed >= 4, `sealed ${s.partitions.sealed}`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * After a seal the store removes files of partitions the catalog no longer lists. The writer creates the next hot
+ * partition's file before the catalog names it, so such a file (numbered above every listed partition) must survive:
+ * removing it lost a whole partition of events when a seal finished during a rotation.
+ */
+test('a partition file being created (not yet in the catalog) survives the clean-up after a seal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-rotation-cleanup-'));
+  const store = new SqliteStore({ dir, sync: 'normal' });
+  try {
+    await store.open();
+    await store.append(batch(0, 50));
+    const newest = Math.max(...readdirSync(dir).flatMap((f) => /^p(\d{8})\.sqlite$/.exec(f)?.[1] ?? []).map(Number));
+    const coming = join(dir, partitionFile(newest + 5));
+    writeFileSync(coming, '');
+    await store.seal(); // the seal's clean-up runs before this resolves
+    assert.ok(existsSync(coming), 'the file numbered above every partition is kept');
+    await store.append(batch(50, 50));
+    const s = await store.stats();
+    assert.equal(s.events, 100);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -334,9 +334,15 @@ export class SqliteStore implements Store {
     return Promise.resolve();
   }
 
-  /** Closes read handles of files that are no longer current and removes hot files whose partition is sealed. */
+  /**
+   * Closes read handles of files that are no longer current and removes the files of partitions the catalog no longer
+   * lists (retention). The writer thread creates the next hot partition's file before the catalog names it, so a file
+   * numbered above every partition listed here is one being created, never a leftover: it is kept.
+   */
   private cleanupFiles(): void {
-    const live = new Set(this.partitions().map((p) => p.file));
+    const parts = this.partitions();
+    const live = new Set(parts.map((p) => p.file));
+    const newest = parts.reduce((max, p) => Math.max(max, p.id), 0);
     for (const [file, db] of this.handles) {
       if (!live.has(file)) {
         db.close();
@@ -344,8 +350,8 @@ export class SqliteStore implements Store {
       }
     }
     for (const f of readdirSync(this.opts.dir)) {
-      const m = /^(p\d{8}\.sqlite)$/.exec(f);
-      if (m && !live.has(f)) removePartitionFiles(this.opts.dir, f);
+      const m = /^p(\d{8})\.sqlite$/.exec(f);
+      if (m && !live.has(f) && Number(m[1]) <= newest) removePartitionFiles(this.opts.dir, f);
     }
   }
 
