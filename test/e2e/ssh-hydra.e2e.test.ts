@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killAll } from '../support/serve.js';
-import { freeUdpPort, ROOT, run, startVigil, type Vigil } from './syslog-senders-support.js';
+import { ROOT, run, startVigil, type Vigil } from './syslog-senders-support.js';
 
 /*
  * A real attack on loopback: OpenSSH's sshd (private config, private host key, 127.0.0.1 on a free port) logs to
@@ -58,6 +59,19 @@ after(async () => {
   if (privsepCreated) rmSync('/run/sshd', { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (sshd takes a port number, not a socket). */
+async function freeTcpPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => resolve());
+  });
+  const addr = srv.address();
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  if (addr === null || typeof addr === 'string') throw new Error('no TCP port');
+  return addr.port;
+}
 
 type Alert = { id: string; rule: { id: string }; vigil: { alert: { group?: { source?: { ip?: string } }; evidence?: Array<{ user?: { name?: string }; event?: { outcome?: string } }> } } };
 
@@ -148,8 +162,7 @@ test('hydra against a real sshd, then a successful login: brute-force and login-
 
   const v = await startVigil(dir, { syslog: { host: '127.0.0.1', port: 0, udp: false, tcp: true } }, TOKEN, children);
   const syslogPort = await v.port('syslog_tcp');
-  // a port that was free a moment ago (TCP and UDP share no state, but a free UDP port is almost always a free TCP port too)
-  const sshPort = await freeUdpPort();
+  const sshPort = await freeTcpPort();
   const sshd = await startSshd(sshPort, syslogPort);
 
   writeFileSync(join(dir, 'users.txt'), `${user}\nadmin\noracle\n`);
