@@ -6,10 +6,11 @@ import { benchFail2banRegex, benchParse, openSshLines } from './parse.js';
 import { benchSyslog } from './syslog.js';
 import { benchSigma } from './sigma.js';
 import { benchNetflow } from './netflow.js';
+import { benchPcap } from './pcap.js';
 
 /**
  * npm run bench — store ingest and search benchmarks on the fixed corpus.
- * BENCH_EVENTS (default 20,000,000), BENCH_DIR (default $TMPDIR/vigil-bench), BENCH_ONLY=parse|ingest|search|syslog|sigma|netflow
+ * BENCH_EVENTS (default 20,000,000), BENCH_DIR (default $TMPDIR/vigil-bench), BENCH_ONLY=parse|ingest|search|syslog|sigma|netflow|pcap
  * (syslog runs only when named: it needs loggen, see bench/syslog.ts),
  * BENCH_SEAL_EVENTS (partition size; a huge value measures the append-only hot path without sealing).
  */
@@ -43,3 +44,4 @@ if (only === undefined || only === 'search') {
 if (only === 'syslog') await benchSyslog(log);
 if (only === undefined || only === 'sigma') benchSigma(log);
 if (only === undefined || only === 'netflow') await benchNetflow(log);
+if (only === undefined || only === 'pcap') benchPcap(log);
