@@ -123,6 +123,27 @@ describe('loghub OpenSSH_2k (real internet brute force)', () => {
   });
 });
 
+test('loghub Linux_2k (an old sshd that logs through PAM only): the brute-forcing addresses are alerted, quiet ones are not', (t) => {
+  const text = lines(read('loghub/Linux/Linux_2k.log'));
+  const events = text.map(parseLine);
+  const { alerts } = replay(events);
+  const PAM = /sshd\(pam_unix\)\[\d+\]: authentication failure;.* rhost=(\d+\.\d+\.\d+\.\d+)\s/;
+  const times = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    const m = PAM.exec(`${text[i] ?? ''} `);
+    if (m?.[1]) times.set(m[1], [...(times.get(m[1]) ?? []), Date.parse(String(e[F.timestamp]))]);
+  });
+  const busiest = (ts: number[]): number => Math.max(...ts.map((x) => ts.filter((u) => u >= x && u <= x + 5 * 60_000).length));
+  const bruteForcers = [...times].filter(([, ts]) => busiest(ts) >= 10).map(([ip]) => ip);
+  const quiet = [...times].filter(([, ts]) => ts.length <= 2).map(([ip]) => ip);
+  assert.ok(bruteForcers.includes('150.183.249.110') && bruteForcers.length >= 10, bruteForcers.join(', '));
+  const alerted = new Set(alerts.filter((a) => a.rule === ID.sshBruteForce).map(groupIp));
+  for (const ip of bruteForcers) assert.ok(alerted.has(ip), `${ip} not alerted`);
+  const named = new Set(alerts.map(groupIp));
+  for (const ip of quiet) assert.ok(!named.has(ip), `${ip} alerted`);
+  t.diagnostic(`${bruteForcers.length} brute-forcing addresses, ${quiet.length} quiet ones, ${alerts.length} alerts`);
+});
+
 test('the real hydra run (captures/ssh/auth.log): brute force and login-after-brute-force name 127.0.0.1 and siemtest, once each', () => {
   const { alerts } = replay(lines(read('captures/ssh/auth.log')).map(parseLine));
   const brute = alerts.filter((a) => a.rule === ID.sshBruteForce);
