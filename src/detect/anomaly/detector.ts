@@ -1,8 +1,9 @@
-import { evaluate, type EvalSource } from '../../query/evaluate.js';
+import type { EvalSource } from '../../query/evaluate.js';
 import type { EcsEvent } from '../../schema/event.js';
 import { eventSource } from '../../search/tail.js';
 import type { AlertInput } from '../alerts.js';
 import { BaselineDetector, type SavedBaselineKey } from './baseline.js';
+import { compilePredicate, type Predicate } from './filter.js';
 import type { AnomalyRule } from './model.js';
 import { SilenceDetector, type SavedSilenceKey } from './silence.js';
 
@@ -29,9 +30,11 @@ export class AnomalyDetector {
   /** events the rule matched (passed its filter) */
   readonly hits = new Map<string, number>();
   errors = 0;
+  private readonly filters = new Map<string, Predicate>();
 
   constructor(readonly rules: readonly AnomalyRule[]) {
     for (const r of rules) {
+      this.filters.set(r.meta.id, compilePredicate(r.filter));
       const evict = (): void => this.onEvict(r.meta.id);
       if (r.type === 'baseline') this.baselines.push(new BaselineDetector(r, evict));
       else this.silences.push(new SilenceDetector(r, evict));
@@ -44,7 +47,7 @@ export class AnomalyDetector {
 
   private pass(src: EvalSource, r: AnomalyRule): boolean {
     try {
-      if (!evaluate(r.filter, src)) return false;
+      if (!(this.filters.get(r.meta.id) ?? (() => false))(src)) return false;
     } catch {
       this.errors++;
       return false;
