@@ -35,7 +35,7 @@ export function corpusBatch(opts: CorpusOptions, i: number, n: number): AppendEv
   const ingested = Date.now();
   for (let k = 0; k < n; k++) {
     const idx = i + k;
-    const ts = opts.start + idx * opts.stepMs + Math.floor(rnd() * 500);
+    const ts = Math.floor(opts.start + idx * opts.stepMs) + Math.floor(rnd() * 500);
     const d = new Date(ts);
     const ipIdx = Math.floor(rnd() * rnd() * 50_000);
     const ip = ipFor(ipIdx);
@@ -91,7 +91,7 @@ export class CorpusPool {
     for (let k = 0; k < n; k++) {
       const idx = i + k;
       const e = this.pool[idx % this.pool.length] as AppendEvent;
-      const ts = this.opts.start + idx * this.opts.stepMs + (e.ts % 500);
+      const ts = Math.floor(this.opts.start + idx * this.opts.stepMs) + (e.ts % 500);
       e.event['@timestamp'] = new Date(ts).toISOString();
       out[k] = { event: e.event, ts };
     }

@@ -59,7 +59,8 @@ export function toRow(event: EcsEvent, ts: number): StoredRow {
     doc = JSON.stringify(event);
   }
   return {
-    ts,
+    // whole milliseconds: time buckets and rollups divide it as an integer
+    ts: Math.floor(ts),
     sourceIp: keyString(getPathParts(event, PARTS.sourceIp)),
     destinationIp: keyString(getPathParts(event, PARTS.destinationIp)),
     userName: keyString(getPathParts(event, PARTS.userName)),
