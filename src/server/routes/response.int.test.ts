@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import Fastify from 'fastify';
 import { signature } from '../../alerting/notify/webhook.js';
+import { bruteForceDoc, triaged } from '../../alerting/notify/test-alerts.js';
+import { ResponseConfigSchema } from '../../alerting/respond/config.js';
+import { Responder } from '../../alerting/respond/responder.js';
+import { registerResponse } from './response.js';
 import { serve, testConfig, until, type Json } from '../../alerting/harness.js';
 
 /*
@@ -90,4 +95,32 @@ test('an ingested brute force is notified, blocked and visible in the API; unblo
   // without a token: 401
   const anon = await fetch(`${s.running.url}/api/v1/response/blocks`);
   assert.equal(anon.status, 401);
+});
+
+test('routes: an IPv6 block is listed and lifted by any address of its prefix or by the encoded prefix', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-response-routes-'));
+  dirs.push(dir);
+  const responder = new Responder({
+    config: ResponseConfigSchema.parse({ actions: [{ type: 'block', name: 'b', block_command: ['/bin/true'], unblock_command: ['/bin/true'] }] }),
+    internalNetworks: [],
+    dataDir: dir,
+  });
+  responder.start();
+  closers.push(() => responder.stop());
+  const app = Fastify();
+  registerResponse(app, { response: { responder } });
+  closers.push(() => app.close());
+  for (const ip of ['2001:db8:7:7::1', '2001:db8:7:8::1']) responder.listener(triaged(bruteForceDoc(), { sourceIp: ip }), 'new');
+  await responder.idle();
+  const list = await app.inject({ method: 'GET', url: '/api/v1/response/blocks' });
+  assert.deepEqual(list.json<{ blocks: Json[] }>().blocks.map((b) => [b['target'], b['dry_run']]), [['2001:db8:7:7::/64', true], ['2001:db8:7:8::/64', true]]);
+  const byAddr = await app.inject({ method: 'POST', url: '/api/v1/response/blocks/2001:db8:7:7::abcd/unblock' });
+  assert.equal(byAddr.statusCode, 200, byAddr.body);
+  const byPrefix = await app.inject({ method: 'POST', url: `/api/v1/response/blocks/${encodeURIComponent('2001:db8:7:8::/64')}/unblock` });
+  assert.equal(byPrefix.statusCode, 200, byPrefix.body);
+  assert.equal(byPrefix.json<{ action: Json }>().action['target'], '2001:db8:7:8::/64');
+  assert.deepEqual((await app.inject({ method: 'GET', url: '/api/v1/response/blocks' })).json(), { blocks: [] });
+  const acts = (await app.inject({ method: 'GET', url: '/api/v1/response/actions?ip=2001:db8:7:7::99' })).json<{ actions: Json[] }>();
+  assert.deepEqual(acts.actions.map((a) => [a['action'], a['status'], a['who']]), [['unblock', 'dry_run', 'api'], ['block', 'dry_run', 'vigil']]);
+  assert.equal((await app.inject({ method: 'GET', url: '/api/v1/response/actions?limit=abc' })).statusCode, 400);
 });
