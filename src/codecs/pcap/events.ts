@@ -13,11 +13,23 @@ import type { NotableEvent } from './notable.js';
 export const PCAP_FLOW_DATASET = 'pcap.flow';
 export const PCAP_NOTABLE_DATASET = 'pcap.notable';
 
-/** ISO 8601 UTC with ms, or undefined for a time no Date can hold. */
+let isoSecond = NaN;
+let isoPrefix = '';
+
+/** ISO 8601 UTC with ms, or undefined for a time no Date can hold. The text up to the second is reused (flows of a capture share their seconds). */
 function iso(us: number): string | undefined {
   const ms = Math.floor(us / 1000);
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return undefined;
-  return new Date(ms).toISOString();
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSecond || ms < 0) {
+    const text = new Date(ms).toISOString();
+    if (text.length !== 24) return text;
+    isoSecond = sec;
+    isoPrefix = text.slice(0, 20);
+    return text;
+  }
+  const frac = ms - sec * 1000;
+  return `${isoPrefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
 }
 
 export function flowEvent(f: Flow, nets: InternalNetworks): EcsEvent {

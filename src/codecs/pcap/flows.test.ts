@@ -136,3 +136,11 @@ test('notable windows are bounded: beyond maxKeys the oldest window closes early
   n.finish();
   assert.equal(got.length, 100);
 });
+
+test('event times: ISO 8601 with ms, equal to Date.toISOString for times around second boundaries and before 1970', () => {
+  const nets = new InternalNetworks([]);
+  for (const us of [S, S + 999, S + 1000, S + 999_999, S + 1_000_000, S + 1_000_001, S + 12_345_678, 1_500, -1_500_000, 0, 253_402_300_799_999_000]) {
+    const f: Flow = { proto: 17, ipVersion: 4, src: A, dst: B, srcPort: 1, dstPort: 2, hasPorts: true, startUs: us, endUs: us, packetsFwd: 1, packetsRev: 0, bytesFwd: 1, bytesRev: 0, flagsFwd: 0, flagsRev: 0, icmpType: -1, icmpCode: -1, closedUs: 0, reason: 'idle' };
+    assert.equal(flowEvent(f, nets)['@timestamp'], new Date(Math.floor(us / 1000)).toISOString(), String(us));
+  }
+});
