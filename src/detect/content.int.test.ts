@@ -259,7 +259,7 @@ interface Line {
   line: string;
 }
 
-/** Five working days of a small company: staff SSH logins with rare typos, admins' sudo, cron on every host, web traffic. */
+/** Five days of a small company: staff SSH and IMAP logins with rare typos, admins' sudo, cron on every host, a nightly FTP backup, web traffic. */
 function benignDays(seed: number, days: number): Line[] {
   const rnd = seeded(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
@@ -318,6 +318,16 @@ function benignDays(seed: number, days: number): Line[] {
         sys(t, host, 'sudo', `   ${a.name} : TTY=pts/0 ; PWD=/home/${a.name} ; USER=root ; COMMAND=${pick(COMMANDS)}`, false);
       }
     }
+    // mail: every staff member's client checks IMAP every ten minutes in working hours, a failed login now and then;
+    // the nightly backup logs in to the FTP server
+    for (const u of workday ? staff : []) {
+      for (let m = 8 * 60 + int(0, 9); m < 18 * 60; m += 10) {
+        const t = day + m * 60_000 + int(0, 59_000);
+        if (rnd() < 0.005) sys(t - 3000, 'mail-01', 'dovecot', `imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<${u.name}>, method=PLAIN, rip=${u.ip}, lip=10.0.0.20, TLS, session=<x${pid}>`, false);
+        sys(t, 'mail-01', 'dovecot', `imap-login: Login: user=<${u.name}>, method=PLAIN, rip=${u.ip}, lip=10.0.0.20, mpid=${pid}, TLS, session=<y${pid}>`, false);
+      }
+    }
+    sys(day + 2 * 3_600_000 + int(0, 600) * 1000, 'db-01', 'vsftpd', '[backup] OK LOGIN: Client "10.0.0.30"');
     const rootAt = day + int(7 * 3600, 9 * 3600) * 1000;
     sys(rootAt, 'db-01', 'sshd', `Accepted publickey for root from ${admins[0]?.ip ?? ''} port ${int(40000, 60000)} ssh2: ED25519 SHA256:YWRtaW5rZXk`);
     // web: health checks every minute on both servers, visitors by a day curve, a few 404s, basic-auth challenges
