@@ -10,6 +10,7 @@ import { AssetsConfigSchema } from '../enrich/assets-config.js';
 import { AlertingConfigSchema } from '../alerting/config.js';
 import { NotifyConfigSchema } from '../alerting/notify/config.js';
 import { ResponseConfigSchema } from '../alerting/respond/config.js';
+import { IntelConfigSchema } from '../enrich/intel/config.js';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -40,6 +41,7 @@ export const ConfigSchema = z.strictObject({
   notify: NotifyConfigSchema,
   response: ResponseConfigSchema,
   netflow: NetflowConfigSchema.describe('the NetFlow v5 / v9 / IPFIX collector (UDP)'),
+  intel: IntelConfigSchema.describe('threat intelligence: indicator feeds matched against every event (docs/intel.md)'),
   store: z
     .strictObject({
       sync: z.enum(['full', 'normal']).default('full').describe("'full' fsyncs every commit; 'normal' survives a process crash but not a power cut"),
