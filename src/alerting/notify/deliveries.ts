@@ -58,6 +58,16 @@ export function viewOf(r: DeliveryRow): DeliveryView {
   };
 }
 
+export interface NewDelivery {
+  alertId: string | null;
+  channel: string;
+  change: string;
+  status: DeliveryStatus;
+  now: number;
+  payload: string;
+  digestOf?: number;
+}
+
 export interface DeliveryFilter {
   alertId?: string;
   status?: string;
@@ -86,9 +96,14 @@ export class DeliveryStore {
     );
   }
 
-  add(d: { alertId: string | null; channel: string; change: string; status: DeliveryStatus; now: number; payload: string; digestOf?: number }): number {
+  add(d: NewDelivery): number {
     const r = this.insertStmt.run(d.alertId, d.channel, d.change, d.status, d.now, d.now, d.now, d.payload, d.digestOf ?? null);
     return Number(r.lastInsertRowid);
+  }
+
+  /** Inserts many in one transaction (an alert storm costs one commit per batch, not one per row); answers the ids. */
+  addMany(ds: readonly NewDelivery[]): number[] {
+    return this.db.transaction(() => ds.map((d) => this.add(d)))();
   }
 
   get(id: number): DeliveryRow | undefined {

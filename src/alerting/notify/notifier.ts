@@ -3,7 +3,7 @@ import { errorMessage } from '../../core/errors.js';
 import type { AlertChange, AlertListener, AssetLookup, TriagedAlert } from '../types.js';
 import { TokenBucket } from './bucket.js';
 import type { ChannelConfig, NotifyConfig } from './config.js';
-import { DeliveryStore, viewOf, type DeliveryFilter, type DeliveryRow, type DeliveryView } from './deliveries.js';
+import { DeliveryStore, viewOf, type DeliveryFilter, type DeliveryRow, type DeliveryView, type NewDelivery } from './deliveries.js';
 import { emailTransport } from './email.js';
 import type { Digest, Message, Transport } from './message.js';
 import { selects } from './select.js';
@@ -23,6 +23,8 @@ export interface NotifierOptions {
 /** Sends at most this many messages of one channel at once; the rest wait their turn. */
 const CONCURRENCY = 4;
 const MAX_DIGEST_IDS = 100;
+/** deliveries recorded in one transaction at most */
+const MAX_BATCH = 1000;
 
 interface Channel {
   cfg: ChannelConfig;
@@ -62,6 +64,9 @@ export class Notifier {
   private readonly log: (m: string) => void;
   private stopped = false;
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** deliveries not yet written: recorded together at the end of the tick (or every MAX_BATCH) */
+  private batch: { row: NewDelivery; ch: Channel }[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly opts: NotifierOptions) {
     this.now = opts.now ?? Date.now;
@@ -103,17 +108,42 @@ export class Notifier {
       for (const ch of this.channels.values()) {
         if (!ch.cfg.on.includes(change) || !selects(ch.cfg, alert, this.opts.assets?.())) continue;
         const now = this.now();
-        const payload = JSON.stringify({ change, alert });
+        const row = { alertId: alert.id, channel: ch.cfg.name, change, now };
         if (ch.bucket.take(now)) {
-          const id = this.store.add({ alertId: alert.id, channel: ch.cfg.name, change, status: 'pending', now, payload });
-          this.enqueue(ch, id);
+          this.record({ ...row, status: 'pending', payload: JSON.stringify({ change, alert }) }, ch);
         } else {
-          this.store.add({ alertId: alert.id, channel: ch.cfg.name, change, status: 'rate_limited', now, payload });
+          // never sent on its own: the row records the alert, the digest tells the channel about it
+          this.record({ ...row, status: 'rate_limited', payload: JSON.stringify({ change, alert: { ...alert, doc: {} } }) }, ch);
           this.holdBack(ch, alert, now);
         }
       }
     } catch (err) {
       this.log(`notify: ${errorMessage(err)}`);
+    }
+  }
+
+  private record(row: NewDelivery, ch: Channel): void {
+    this.batch.push({ row, ch });
+    if (this.batch.length >= MAX_BATCH) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes the recorded deliveries in one transaction, then sends the pending ones. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const b = this.batch;
+    if (b.length === 0) return;
+    this.batch = [];
+    try {
+      const ids = this.store.addMany(b.map((x) => x.row));
+      b.forEach((x, i) => {
+        if (x.row.status === 'pending' && !this.stopped) this.enqueue(x.ch, ids[i] as number);
+      });
+    } catch (err) {
+      this.log(`notify: cannot record ${b.length} deliveries: ${errorMessage(err)}`);
     }
   }
 
@@ -219,6 +249,7 @@ export class Notifier {
   /** Waits for messages being sent, keeps what is still owed (and any digest being collected) for the next start. */
   async stop(): Promise<void> {
     if (this.stopped) return;
+    this.flush();
     for (const ch of this.channels.values()) {
       if (ch.digestTimer) clearTimeout(ch.digestTimer);
       ch.digestTimer = undefined;
