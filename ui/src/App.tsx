@@ -1,14 +1,17 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { getToken, onSignOut, signOut } from './api';
+import { Loading } from './components/Status';
 import { useRoute } from './hooks';
-import { AlertPage } from './pages/AlertPage';
-import { AlertsPage } from './pages/AlertsPage';
-import { AssetsPage } from './pages/AssetsPage';
-import { OverviewPage } from './pages/OverviewPage';
-import { RulesPage } from './pages/RulesPage';
 import { SignIn } from './pages/SignIn';
-import { SourcesPage } from './pages/SourcesPage';
-import { SearchPage } from './search/SearchPage';
+
+// Pages load on first use, so the sign-in screen needs only the small entry bundle.
+const AlertPage = lazy(() => import('./pages/AlertPage').then((m) => ({ default: m.AlertPage })));
+const AlertsPage = lazy(() => import('./pages/AlertsPage').then((m) => ({ default: m.AlertsPage })));
+const AssetsPage = lazy(() => import('./pages/AssetsPage').then((m) => ({ default: m.AssetsPage })));
+const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
+const RulesPage = lazy(() => import('./pages/RulesPage').then((m) => ({ default: m.RulesPage })));
+const SourcesPage = lazy(() => import('./pages/SourcesPage').then((m) => ({ default: m.SourcesPage })));
+const SearchPage = lazy(() => import('./search/SearchPage').then((m) => ({ default: m.SearchPage })));
 
 const NAV: [string, string][] = [
   ['overview', 'Overview'],
@@ -67,7 +70,9 @@ export function App(): ReactNode {
           Sign out
         </button>
       </header>
-      <main id="main">{body}</main>
+      <main id="main">
+        <Suspense fallback={<Loading on />}>{body}</Suspense>
+      </main>
     </>
   );
 }

@@ -2,9 +2,10 @@ import { useState, type ReactNode } from 'react';
 import { entitiesOf, entityQuery, groupText, riskOf, statusOf } from '../alerts';
 import { call, qs } from '../api';
 import { ErrorBox, Loading, Severity } from '../components/Status';
-import { href, useApi } from '../hooks';
+import { href, navigate, useApi } from '../hooks';
 import { fmtTime, show } from '../safe';
 import { ResultsTable } from '../search/ResultsTable';
+import { addFilter } from '../search/SearchPage';
 import { summary } from '../search/EventRow';
 import type { Alert, AlertList, EventsResult, ResponseAction } from '../types';
 import { CLOSE_REASONS, setStatus } from './AlertsPage';
@@ -128,7 +129,7 @@ export function AlertPage({ id }: { id: string }): ReactNode {
         </div>
         <div className="panel wide">
           <h2>Evidence ({va.evidence?.length ?? 0} events)</h2>
-          {(va.evidence?.length ?? 0) > 0 ? <ResultsTable events={va.evidence ?? []} onFilter={() => undefined} /> : <p className="muted">No evidence events attached.</p>}
+          {(va.evidence?.length ?? 0) > 0 ? <ResultsTable events={va.evidence ?? []} onFilter={(f, v, neg) => navigate('search', { q: addFilter('*', f, v, neg) })} /> : <p className="muted">No evidence events attached.</p>}
         </div>
         <div className="panel wide">
           <h2>Entity timeline</h2>

@@ -165,7 +165,7 @@ export function SearchPage({ route }: { route: Route }): ReactNode {
                 <TimeChart times={hist.times} series={[{ label: 'events', values: hist.counts }]} bars height={120} label={`Histogram of matching events per ${hist.span}`} onSelect={(a, b) => go(q, new Date(a).toISOString(), new Date(b).toISOString())} />
               </div>
             )}
-            {events.length === 0 && !loading ? <p className="muted">No events.</p> : <ResultsTable events={events} onFilter={onFilter} />}
+            {events.length === 0 && !loading ? <p className="muted">No events.</p> : <ResultsTable key={`${q}\u0000${from}\u0000${to}\u0000${String(tail)}`} events={events} onFilter={onFilter} />}
           </div>
         </div>
       )}
