@@ -103,10 +103,10 @@ test('vigil ingest reports the alerts raised and vigil hunt finds the matched ev
   assert.equal(ingest.status, 0, ingest.stderr);
   const summary = JSON.parse(ingest.stdout) as { stored: number; alerts: number };
   assert.equal(summary.stored, 13);
-  // brute force, login after brute force, root login over ssh
-  assert.equal(summary.alerts, 3);
+  // brute force, login after brute force, root login over ssh, a privileged login from an address new for root
+  assert.equal(summary.alerts, 4);
   const alerts = JSON.parse(vigil(['alerts', '--data-dir', data, '--json']).stdout) as { alerts: Array<{ rule: { id: string } }> };
-  assert.deepEqual(alerts.alerts.map((a) => a.rule.id).sort(), ['3f9d6c52-8a1e-4c57-b0d4-6e2a9f41c7a3', '7d7c1f5e-3a4b-4f0e-9a41-2b6f1c9e8d01', 'root-ssh']);
+  assert.deepEqual(alerts.alerts.map((a) => a.rule.id).sort(), ['3f9d6c52-8a1e-4c57-b0d4-6e2a9f41c7a3', '7d7c1f5e-3a4b-4f0e-9a41-2b6f1c9e8d01', 'eae9155c-7b94-4c83-9d14-15e1ab748af2', 'root-ssh']);
   const h = vigil(['hunt', '--data-dir', data, '--json', join(dir, 'root.yml')]);
   assert.equal(h.status, 0, h.stderr);
   const res = JSON.parse(h.stdout) as { matched: number; events: Array<{ message: string; vigil_hunt_rules: string[] }> };
