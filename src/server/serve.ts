@@ -12,6 +12,7 @@ import { buildApp } from './app.js';
 import { DetectionEngine } from '../detect/engine.js';
 import { loadRuleSet } from '../detect/ruleset.js';
 import { RuleAdmin } from '../detect/uploads.js';
+import { IntelService } from '../enrich/intel/service.js';
 import { tailHubFor } from '../search/tail.js';
 import { loadAdminToken } from './auth.js';
 import { adoptStoredAlerts, openAlertQueue, type OpenQueue } from '../alerting/open.js';
@@ -48,12 +49,14 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   const ruleAdmin = new RuleAdmin(config.data_dir, config.rules.paths, {}, log);
   const detection = new DetectionEngine({ rules: loadRuleSet(ruleAdmin.paths()), telemetry, dataDir: config.data_dir, log });
   ruleAdmin.attach(detection);
+  // threat intelligence enriches events before detection sees them (docs/intel.md)
+  const intel = new IntelService(config.intel, { store, telemetry, log });
   if (detection.rules.problems.length > 0) log(`rules: ${detection.rules.problems.length} problem(s), see vigil rules lint`);
   const pipeline = new Pipeline({
     store,
     telemetry,
     parser: new LineParser(),
-    transforms: [tailHubFor(store), detection],
+    transforms: [tailHubFor(store), intel, detection],
     batchEvents: config.pipeline.batch_events,
     queueEvents: config.pipeline.queue_events,
   });
@@ -74,6 +77,9 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   }
   detection.attach((alerts) => alerting.queue.accept(alerts));
   detection.start();
+  intel.attach((alerts) => alerting.queue.accept(alerts));
+  // feeds load in the background (an HTTP feed may be slow); what arrives first is found by hunting back
+  intel.start().catch((err: unknown) => log(`intel: ${String(err)}`));
   const sources: Source[] = buildSources(config, {
     pipeline,
     telemetry,
@@ -101,6 +107,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         components: {
           store: { state: 'ok', events: s.events, partitions: s.partitions, bytes: s.bytes, wal_bytes: s.walBytes },
           pipeline: { state: 'ok' },
+          ...(config.intel.feeds.length > 0 ? { intel: { state: 'ok', ...intel.health() } } : {}),
           alerting: { state: 'ok', ...alerting.queue.stats },
           ...Object.fromEntries(sources.map((src) => [src.id, { state: 'ok', ...(src.health?.() ?? {}) }])),
         },
@@ -149,6 +156,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
         } finally {
           clearInterval(sweep);
         }
+        await intel.stop();
         await detection.stop();
         await pipeline.drain();
         await response.stop();

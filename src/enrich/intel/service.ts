@@ -99,6 +99,7 @@ export class IntelService implements StreamTransform {
   async start(): Promise<void> {
     await Promise.all([...this.feeds.keys()].map((n) => this.refresh(n)));
     for (const f of this.feeds.values()) {
+      if (this.stopped) return;
       f.timer = setInterval(() => void this.refresh(f.cfg.name), Math.round(f.cfg.refresh_minutes * 60_000));
       f.timer.unref();
     }
