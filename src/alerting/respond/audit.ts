@@ -152,6 +152,10 @@ export class ResponseAudit {
     return this.db.prepare('SELECT * FROM blocks WHERE target = ?').get(target) as BlockRow | undefined;
   }
 
+  blocksOf(alertId: string): BlockRow[] {
+    return this.db.prepare('SELECT * FROM blocks WHERE alert_id = ?').all(alertId) as BlockRow[];
+  }
+
   blocks(): BlockRow[] {
     return this.db.prepare('SELECT * FROM blocks ORDER BY expires_at').all() as BlockRow[];
   }

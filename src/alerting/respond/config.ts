@@ -66,6 +66,7 @@ export const ResponseConfigSchema = z
     allowlist_min_criticality: z.number().int().min(1).max(5).default(4).describe('never block an address whose asset has at least this criticality'),
     allowlist_tags: z.array(z.string().min(1)).max(100).default(['never_block']).describe('never block an address whose asset has one of these tags'),
     ipv6_prefix: z.number().int().min(1).max(128).default(64).describe('an IPv6 address is blocked as its network of this prefix length'),
+    unblock_on_false_positive: z.boolean().default(true).describe('closing an alert as false_positive lifts the blocks it made'),
     command_timeout_seconds: z.number().positive().max(600).default(30).describe('a command still running after this long is killed (and counts as failed)'),
     actions: z
       .array(ActionSchema)

@@ -249,8 +249,33 @@ test('building blocks and status changes trigger nothing; a failing command is a
   const a = triaged(doc, { sourceIp: '203.0.113.50' });
   a.entities.destinationIp = ['192.0.2.99'];
   r.listener(a, 'new');
+  r.listener(a, 'grouped');
   await r.idle();
+  r.listener(a, 'grouped');
+  await r.idle();
+  // the failed block is not tried again at every repeat of the alert
   assert.deepEqual(r.actionsList({ alertId: a.id }).map((x) => [x.name, x.target, x.status]).sort(), [['broken', '192.0.2.99', 'failed'], ['ssh-brute', '203.0.113.50', 'ok']]);
   assert.match(r.actionsList({ ip: '192.0.2.99' })[0]?.output ?? '', /ENOENT/);
   assert.deepEqual(r.blocks().map((b) => b.action), ['ssh-brute']);
+});
+
+test('closing an alert as a false positive lifts the blocks it made', async () => {
+  const { dir, script, calls } = setup();
+  const r = responder(dir, { dry_run: false, actions: [blockAction(script, { ban_seconds: 3600 })] });
+  const a = triaged(doc);
+  const other = triaged(doc, { sourceIp: '203.0.113.77' });
+  r.listener(a, 'new');
+  r.listener(other, 'new');
+  await r.idle();
+  assert.equal(r.blocks().length, 2);
+  // acknowledged, or closed as a true positive: the block stays
+  r.listener({ ...a, status: 'acknowledged' }, 'status');
+  r.listener({ ...a, status: 'closed', doc: { ...a.doc, vigil: { alert: { close_reason: 'true_positive' } } } }, 'status');
+  await r.idle();
+  assert.equal(r.blocks().length, 2);
+  r.listener({ ...a, status: 'closed', doc: { ...a.doc, vigil: { alert: { close_reason: 'false_positive' } } } }, 'status');
+  await r.idle();
+  assert.deepEqual(r.blocks().map((b) => b.ip), ['203.0.113.77']);
+  assert.deepEqual(calls(), ['[block][203.0.113.45][3600]', '[block][203.0.113.77][3600]', '[unblock][203.0.113.45]']);
+  assert.equal(r.actionsList({ ip: '203.0.113.45' })[0]?.output, 'the alert was closed as a false positive');
 });

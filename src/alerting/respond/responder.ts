@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
+import { getPath } from '../../schema/event.js';
 import type { AlertChange, AlertListener, AssetLookup, TriagedAlert } from '../types.js';
 import { alertJson } from '../notify/message.js';
 import { selects } from '../notify/select.js';
@@ -48,6 +49,7 @@ export class Responder {
   /** targets with a block being made (not yet in response.db) */
   private readonly pending = new Set<string>();
   private readonly quiet = new Map<string, number>();
+  private readonly failedAt = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   dropped = 0;
@@ -86,7 +88,8 @@ export class Responder {
   }
 
   private onAlert(alert: TriagedAlert, change: AlertChange): void {
-    if (this.stopped || alert.buildingBlock || (change !== 'new' && change !== 'grouped')) return;
+    if (this.stopped || alert.buildingBlock) return;
+    if (change === 'status') return this.onStatus(alert);
     try {
       const assets = this.opts.assets?.();
       for (const a of this.actions) {
@@ -95,6 +98,21 @@ export class Responder {
         if (cfg.type === 'block') this.onBlock(cfg, a.cmds as BlockCommands, alert);
         else if (cfg.type === 'webhook') this.enqueue(() => this.callWebhook(cfg, alert, change));
         else this.enqueue(() => this.runScript(cfg, alert, change));
+      }
+    } catch (err) {
+      this.log(`response: ${errorMessage(err)}`);
+    }
+  }
+
+  /** An alert closed as a false positive: the blocks it made are lifted (response.unblock_on_false_positive). */
+  private onStatus(alert: TriagedAlert): void {
+    if (!this.opts.config.unblock_on_false_positive || alert.status !== 'closed' || getPath(alert.doc, 'vigil.alert.close_reason') !== 'false_positive') return;
+    try {
+      for (const b of this.audit.blocksOf(alert.id)) {
+        const key = `unblock:${b.target}`;
+        if (this.pending.has(key)) continue;
+        this.pending.add(key);
+        if (!this.enqueue(() => this.lift(b.target, 'vigil', 'the alert was closed as a false positive').then(() => {}))) this.pending.delete(key);
       }
     } catch (err) {
       this.log(`response: ${errorMessage(err)}`);
@@ -126,6 +144,9 @@ export class Responder {
         continue;
       }
       if (this.pending.has(t.target) || this.audit.block(t.target)) continue;
+      // a block command that failed is not tried again for the same target at every repeat of the alert
+      const failed = this.failedAt.get(t.target);
+      if (failed !== undefined && this.now() - failed < QUIET_MS) continue;
       this.pending.add(t.target);
       if (!this.enqueue(() => this.block(cfg, cmds, t, alert.id))) this.pending.delete(t.target);
     }
@@ -165,9 +186,12 @@ export class Responder {
       }
       const id = this.audit.record({ alert_id: alertId, action: 'block', name: cfg.name, target: t.target, dry_run: dry ? 1 : 0, status, at: now, expires_at: expires, command: JSON.stringify(argv), output, who: 'vigil' });
       if (status === 'failed') {
+        if (this.failedAt.size >= 100_000) this.failedAt.clear();
+        this.failedAt.set(t.target, now);
         this.log(`response: block of ${t.target} failed: ${output}`);
         return;
       }
+      this.failedAt.delete(t.target);
       this.audit.addBlock({ target: t.target, ip: t.ip, name: cfg.name, alert_id: alertId, action_id: id, dry_run: dry ? 1 : 0, at: now, expires_at: expires, ttl_s: ttl, unblock: JSON.stringify(unblock) });
     } finally {
       this.pending.delete(t.target);
@@ -196,7 +220,7 @@ export class Responder {
   }
 
   /** Runs a block's unblock command; answers the audit row, or undefined when there is no such block. */
-  private async lift(target: string, who: string): Promise<ActionView | undefined> {
+  private async lift(target: string, who: string, why?: string): Promise<ActionView | undefined> {
     try {
       const b = this.audit.block(target);
       if (!b) return undefined;
@@ -209,6 +233,7 @@ export class Responder {
         status = r.ok ? 'ok' : 'failed';
         output = r.output;
       }
+      if (why !== undefined) output = output === '' ? why : `${why}; ${output}`;
       const id = this.audit.record({ alert_id: b.alert_id, action: 'unblock', name: b.name, target, dry_run: b.dry_run, status, at: now, expires_at: null, command: JSON.stringify(argv), output, who });
       if (status === 'failed') {
         this.audit.unblockFailed(target, output, now + UNBLOCK_RETRY_MS);
