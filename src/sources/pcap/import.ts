@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { InternalNetworks } from '../../codecs/flow/direction.js';
 import { decodePacket, newDecoded, type DecodeResult } from '../../codecs/pcap/decode.js';
 import { flowEvent, notableToEcs } from '../../codecs/pcap/events.js';
@@ -39,8 +39,13 @@ export interface CaptureImportSummary {
   events: number;
 }
 
-/** The capture format of a file, from its magic number; undefined for anything else (a log file). */
+/**
+ * The capture format of a file, from its magic number; undefined for anything else (a log file). Only regular files
+ * are looked at: reading ahead in a pipe or a terminal would take bytes the line reader needs.
+ */
 export async function sniffCapture(path: string): Promise<CaptureFormat | undefined> {
+  // stat by path: opening a FIFO and closing it again could cost its writer a broken pipe
+  if (!(await stat(path)).isFile()) return undefined;
   const fh = await open(path, 'r');
   try {
     const head = Buffer.alloc(4);
