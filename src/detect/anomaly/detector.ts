@@ -66,7 +66,7 @@ export class AnomalyDetector {
       const a = d.observe(e, time);
       if (a) (out ??= []).push(a);
     }
-    for (const d of this.silences) if (this.pass(src, d.rule)) d.observe(e, now);
+    for (const d of this.silences) if (this.pass(src, d.rule)) d.observe(e, now, time);
     return out;
   }
 

@@ -63,6 +63,15 @@ test('no alert for a host that never sent regularly (fewer than min_events beats
   assert.equal(d.keys.touch('burst-1')?.beats, 1);
 });
 
+test('only live events count: history being imported (event time far from arrival) teaches nothing', () => {
+  const d = new SilenceDetector(rule());
+  const day = 86_400_000;
+  for (let i = 0; i < 20; i++) d.observe({ host: { name: 'old-1' } }, day + i * 1000, i * 1000);
+  for (let i = 0; i < 20; i++) d.observe({ host: { name: 'skewed-1' } }, day + i * 1000, day + i * 1000 - 5 * 3_600_000);
+  assert.equal(d.keys.touch('old-1'), undefined);
+  assert.equal(d.check(day + 3_600_000).map((a) => a.group?.['host.name']).join(), 'skewed-1', 'a sender 5 h off (no time zone) still counts');
+});
+
 test('bounded: keys beyond max_keys are evicted (least recently seen) and counted', () => {
   let evicted = 0;
   const d = new SilenceDetector(rule({ max_keys: 2 }), () => evicted++);

@@ -6,6 +6,12 @@ import type { SilenceRule } from './model.js';
 
 /** Events closer together than this count as one arrival when the interval is learned (a burst is one beat). */
 export const BEAT_MS = 1000;
+/**
+ * Only live events count: an event whose own time is further than this from its arrival is history being imported
+ * (`vigil ingest`, a replay), whose arrival pattern says nothing about the host. Wide enough for senders whose syslog
+ * time stamps lack a time zone.
+ */
+export const LIVE_WINDOW_MS = 15 * 3_600_000;
 /** Weight of the newest gap in the learned interval. */
 const GAP_ALPHA = 0.2;
 
@@ -38,8 +44,9 @@ export class SilenceDetector {
     this.keys = new LruMap(rule.maxKeys, onEvict);
   }
 
-  /** Notes one event (already known to pass the rule's filter) arriving at `now`. */
-  observe(e: EcsEvent, now: number): void {
+  /** Notes one event (already known to pass the rule's filter) of time `time` arriving at `now`. */
+  observe(e: EcsEvent, now: number, time: number = now): void {
+    if (Math.abs(now - time) > LIVE_WINDOW_MS) return;
     const k = keyOf(e, this.rule.key);
     if (!k) return;
     const st = this.keys.touch(k.key);
