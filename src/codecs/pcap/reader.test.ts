@@ -80,3 +80,12 @@ test('format errors carry a reason: unknown magic, empty, truncated, over the re
   const noShb = Buffer.from(ng.subarray(28));
   err(noShb, /unknown magic/);
 });
+
+test('pcapng with two sections of different byte orders and link types (cat a.pcapng b.pcapng)', () => {
+  const a = writePcapng(PACKETS.slice(0, 2), { linkType: 1, littleEndian: true });
+  const b = writePcapng(PACKETS.slice(2), { linkType: 113, littleEndian: false, tsresol: 9 });
+  const { packets } = capturePackets(Buffer.concat([a, b]));
+  assert.deepEqual(packets.map((p) => p.linkType), [1, 1, 113, 113]);
+  assert.deepEqual(packets.map((p) => p.data.length), PACKETS.map((p) => p.data.length));
+  assert.ok(Math.abs((packets[3]?.tsUs ?? 0) - (PACKETS[3]?.tsUs ?? 0)) < 0.01);
+});
