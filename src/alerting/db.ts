@@ -87,6 +87,9 @@ const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // the risk ledger keeps one row per entity, alert and minute: a storm of repeats updates a row instead of adding one
+  `DROP INDEX risk_entity;
+   CREATE UNIQUE INDEX risk_bucket ON risk(entity, at, alert_id);`,
 ];
 
 export type AlertingDb = Database.Database;

@@ -33,7 +33,7 @@ test('listeners: new, grouped and status changes; a throwing listener is counted
   try {
     const stored: EcsEvent[] = [];
     const assets = new AssetStore(db, parseAssetList([{ name: 'db-1', kind: 'host', match: ['db-1'], criticality: 5 }]), ['10.0.0.0/8']);
-    const queue = new AlertQueue({ db, assets, config: AlertingConfigSchema.parse({}), store: (d) => Promise.resolve(void stored.push(...d)) });
+    const queue = new AlertQueue({ db, assets, config: AlertingConfigSchema.parse({ risk_threshold: 1000 }), store: (d) => Promise.resolve(void stored.push(...d)) });
     const heard: Array<[AlertChange, TriagedAlert]> = [];
     queue.subscribe(() => {
       throw new Error('a broken channel');

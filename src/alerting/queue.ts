@@ -79,6 +79,7 @@ export class AlertQueue {
     known: Database.Statement;
     riskAdd: Database.Statement;
     riskPrune: Database.Statement;
+    riskSum: Database.Statement;
     suppressions: Database.Statement;
     suppressHit: Database.Statement;
   };
@@ -100,8 +101,9 @@ export class AlertQueue {
       ),
       group: db.prepare('UPDATE alerts SET count = count + 1, first_seen = ?, last_seen = ?, risk = ?, evidence_ids = ?, updated = ? WHERE id = ?'),
       known: db.prepare('SELECT 1 FROM alerts WHERE id = ?'),
-      riskAdd: db.prepare('INSERT INTO risk(entity, at, points, alert_id) VALUES (?, ?, ?, ?)'),
+      riskAdd: db.prepare('INSERT INTO risk(entity, at, points, alert_id) VALUES (?, ?, ?, ?) ON CONFLICT(entity, at, alert_id) DO UPDATE SET points = points + excluded.points'),
       riskPrune: db.prepare('DELETE FROM risk WHERE at < ?'),
+      riskSum: db.prepare('SELECT coalesce(sum(points), 0) AS s FROM risk WHERE entity = ? AND at > ? AND at <= ?'),
       suppressions: db.prepare('SELECT * FROM suppressions WHERE until IS NULL OR until > ?'),
       suppressHit: db.prepare('UPDATE suppressions SET hits = hits + 1, last_hit = ? WHERE id = ?'),
     };
@@ -218,8 +220,6 @@ export class AlertQueue {
     const bb = level === 'informational' || (Array.isArray(tags) && tags.some((x) => typeof x === 'string' && this.bbTags.has(x.toLowerCase())));
     const assets = matchAssets(inv, entities);
     const keys = entityKeys(entities);
-    const recent = keys.length > 0 ? this.recentAlerts(keys, t, windowMs) : 0;
-    const risk = riskScore({ severity, criticalities: assets.map((a) => a.criticality), status: this.opts.ruleStatus?.(ruleId), recentAlerts: recent });
     const groupKey = `${ruleId}\n${groupEntity(doc, entities)}`;
     const existing = this.stmts.findGroup.get(groupKey) as AlertRow | undefined;
     const groupMs = this.opts.config.group_window_minutes * 60_000;
@@ -228,16 +228,24 @@ export class AlertQueue {
     let change: AlertChange;
     let store: EcsEvent | undefined;
     if (existing && t <= existing.last_seen + groupMs && t >= existing.first_seen - groupMs) {
-      const ids = JSON.parse(existing.evidence_ids) as string[];
-      for (const id of evidence) if (ids.length < MAX_EVIDENCE_IDS && !ids.includes(id)) ids.push(id);
+      // a repeat: counted; its risk is the alert's (scored when it was raised)
+      let idsJson = existing.evidence_ids;
+      if (evidence.length > 0) {
+        const ids = JSON.parse(existing.evidence_ids) as string[];
+        if (ids.length < MAX_EVIDENCE_IDS) {
+          for (const id of evidence) if (ids.length < MAX_EVIDENCE_IDS && !ids.includes(id)) ids.push(id);
+          idsJson = JSON.stringify(ids);
+        }
+      }
       const first = Math.min(existing.first_seen, t);
       const last = Math.max(existing.last_seen, t);
-      const newRisk = Math.max(existing.risk, risk);
-      this.stmts.group.run(first, last, newRisk, JSON.stringify(ids), now, existing.id);
-      row = { ...existing, count: existing.count + 1, first_seen: first, last_seen: last, risk: newRisk, evidence_ids: JSON.stringify(ids), updated: now };
+      this.stmts.group.run(first, last, existing.risk, idsJson, now, existing.id);
+      row = { ...existing, count: existing.count + 1, first_seen: first, last_seen: last, evidence_ids: idsJson, updated: now };
       change = 'grouped';
       this.stats.grouped++;
     } else {
+      const recent = keys.length > 0 ? this.recentAlerts(keys, t, windowMs) : 0;
+      const risk = riskScore({ severity, criticalities: assets.map((a) => a.criticality), status: this.opts.ruleStatus?.(ruleId), recentAlerts: recent });
       let id = str(getPath(doc, 'event.id'));
       if (id === undefined || this.stmts.known.get(id) !== undefined) {
         id = randomUUID();
@@ -282,7 +290,7 @@ export class AlertQueue {
       if (entityAlert) this.stats.entity_alerts++;
       if (stamp) store = doc;
     }
-    const raise = entityAlert ? [] : this.addRisk(keys, t, windowMs, risk / row.count, row.id, now);
+    const raise = entityAlert ? [] : this.addRisk(keys, t, windowMs, row.risk / row.count, row.id, now);
     return { change: { row, change }, ...(store ? { store } : {}), raise };
   }
 
@@ -300,12 +308,12 @@ export class AlertQueue {
   private addRisk(keys: readonly string[], t: number, windowMs: number, points: number, alertId: string, now: number): EcsEvent[] {
     const out: EcsEvent[] = [];
     const threshold = this.opts.config.risk_threshold;
-    const sum = this.opts.db.prepare('SELECT coalesce(sum(points), 0) AS s FROM risk WHERE entity = ? AND at > ? AND at <= ?');
+    const sum = this.stmts.riskSum;
     for (const k of keys.slice(0, 80)) {
       const before = (sum.get(k, t - windowMs, t) as { s: number }).s;
-      const p = Math.max(1, Math.round(points));
-      this.stmts.riskAdd.run(k, t, p, alertId);
-      if (before < threshold && before + p >= threshold) out.push(this.entityAlertDoc(k, before + p, t, windowMs, now));
+      const p = Math.round(points * 100) / 100;
+      this.stmts.riskAdd.run(k, Math.floor(t / 60_000) * 60_000, p, alertId);
+      if (before < threshold && before + p >= threshold) out.push(this.entityAlertDoc(k, Math.round(before + p), t, windowMs, now));
     }
     return out;
   }
