@@ -55,7 +55,7 @@ export function names(alert: unknown, rule: string, entity: string): boolean {
 /** Polls GET /api/v1/alerts until an alert of `rule` naming `entity` is there, or the deadline passes. */
 export async function waitForAlert(t: Target, rule: string, entity: string, since: number, deadline: number): Promise<{ id: string; seenAt: number } | undefined> {
   const from = new Date(since - 10 * 60_000).toISOString();
-  const path = `/api/v1/alerts?${new URLSearchParams({ rule, from, limit: '1000', sort: 'time' }).toString()}`;
+  const path = `/api/v1/alerts?${new URLSearchParams({ rule, from, limit: '1000', sort: 'time', building_blocks: 'true' }).toString()}`;
   for (;;) {
     const body = await getJson(t, path);
     const list = isObj(body) && Array.isArray(body['alerts']) ? body['alerts'] : [];
