@@ -1,5 +1,4 @@
 import type { EcsEvent } from '../../schema/event.js';
-import { F } from '../../schema/fields.js';
 import { flowDirection, type InternalNetworks } from '../flow/direction.js';
 import type { FlowRecord } from './types.js';
 
@@ -35,88 +34,68 @@ function iso(ms: number | undefined): string | undefined {
   return new Date(ms).toISOString();
 }
 
-/** Flow fields that src/schema/fields.ts has no constant for (the flow event contract's names). */
-export const FLOW_FIELDS = {
-  eventStart: 'event.start',
-  eventEnd: 'event.end',
-  eventDuration: 'event.duration',
-  networkIanaNumber: 'network.iana_number',
-  networkType: 'network.type',
-  networkDirection: 'network.direction',
-  observerIp: 'observer.ip',
-  observerIngressInterface: 'observer.ingress.interface.id',
-  observerEgressInterface: 'observer.egress.interface.id',
-  icmpType: 'icmp.type',
-  icmpCode: 'icmp.code',
-  tcpFlags: 'vigil.flow.tcp_flags',
-  tcpFlagsValue: 'vigil.flow.tcp_flags_value',
-  version: 'netflow.version',
-  sourceId: 'netflow.exporter.source_id',
-  observationDomainId: 'netflow.exporter.observation_domain_id',
-  engineType: 'netflow.exporter.engine_type',
-  engineId: 'netflow.exporter.engine_id',
-  templateId: 'netflow.template_id',
-  samplingInterval: 'netflow.sampling_interval',
-} as const;
-
-const N = FLOW_FIELDS;
-const CATEGORY = ['network'];
-const TYPE = ['connection'];
-
 /**
  * A flow record as the ECS event the pipeline stores (event.dataset `netflow`), following the flow event contract:
  * bytes and packets multiplied by the sampling interval, direction from the internal networks, the exporter as
- * `observer.ip`, no `event.original` (binary input). Dotted keys, as parsers return them; the pipeline nests them.
+ * `observer.ip`, no `event.original` (binary input).
  */
 export function flowToEcs(r: FlowRecord, nets: InternalNetworks): EcsEvent {
   const start = iso(r.startMs);
   const end = iso(r.endMs);
-  const doc: EcsEvent = {
-    [F.timestamp]: end ?? start ?? iso(r.exportMs) ?? new Date(0).toISOString(),
-    [F.eventKind]: 'event',
-    [F.eventCategory]: [...CATEGORY],
-    [F.eventType]: [...TYPE],
-    [F.eventDataset]: 'netflow',
-  };
-  if (start !== undefined) doc[N.eventStart] = start;
-  if (end !== undefined) doc[N.eventEnd] = end;
+  const event: Record<string, unknown> = { kind: 'event', category: ['network'], type: ['connection'], dataset: 'netflow' };
+  if (start !== undefined) event['start'] = start;
+  if (end !== undefined) event['end'] = end;
   if (start !== undefined && end !== undefined && (r.endMs as number) >= (r.startMs as number)) {
-    doc[N.eventDuration] = ((r.endMs as number) - (r.startMs as number)) * 1_000_000;
+    event['duration'] = ((r.endMs as number) - (r.startMs as number)) * 1_000_000;
   }
   const icmp = r.protocol === 1 || r.protocol === 58;
-  if (r.srcAddr !== undefined) doc[F.sourceIp] = r.srcAddr;
-  if (!icmp && r.srcPort !== undefined) doc[F.sourcePort] = r.srcPort;
-  if (r.dstAddr !== undefined) doc[F.destinationIp] = r.dstAddr;
-  if (!icmp && r.dstPort !== undefined) doc[F.destinationPort] = r.dstPort;
+  const source: Record<string, unknown> = {};
+  const destination: Record<string, unknown> = {};
+  if (r.srcAddr !== undefined) source['ip'] = r.srcAddr;
+  if (r.dstAddr !== undefined) destination['ip'] = r.dstAddr;
+  if (!icmp) {
+    if (r.srcPort !== undefined) source['port'] = r.srcPort;
+    if (r.dstPort !== undefined) destination['port'] = r.dstPort;
+  }
   const k = r.samplingInterval;
+  const network: Record<string, unknown> = { bytes: r.bytes * k, packets: r.packets * k };
   if (r.protocol !== undefined) {
-    doc[F.networkTransport] = transportName(r.protocol);
-    doc[N.networkIanaNumber] = String(r.protocol);
+    network['transport'] = transportName(r.protocol);
+    network['iana_number'] = String(r.protocol);
   }
-  if (r.ipVersion !== undefined) doc[N.networkType] = r.ipVersion === 4 ? 'ipv4' : 'ipv6';
-  doc[F.networkBytes] = r.bytes * k;
-  doc[F.networkPackets] = r.packets * k;
+  if (r.ipVersion !== undefined) network['type'] = r.ipVersion === 4 ? 'ipv4' : 'ipv6';
   const direction = flowDirection(r.srcAddr, r.dstAddr, nets);
-  if (direction !== 'unknown') doc[N.networkDirection] = direction;
-  doc[N.observerIp] = r.exporter;
-  if (r.inIf !== undefined) doc[N.observerIngressInterface] = String(r.inIf);
-  if (r.outIf !== undefined) doc[N.observerEgressInterface] = String(r.outIf);
-  if (r.tcpFlags !== undefined && r.protocol === 6) {
-    doc[N.tcpFlags] = tcpFlagNames(r.tcpFlags);
-    doc[N.tcpFlagsValue] = r.tcpFlags;
-  }
-  if (icmp) {
-    if (r.icmpType !== undefined) doc[N.icmpType] = r.icmpType;
-    if (r.icmpCode !== undefined) doc[N.icmpCode] = r.icmpCode;
-  }
-  doc[N.version] = r.version;
-  if (r.version === 9) doc[N.sourceId] = r.domainId;
-  else if (r.version === 10) doc[N.observationDomainId] = r.domainId;
+  if (direction !== 'unknown') network['direction'] = direction;
+  const observer: Record<string, unknown> = { ip: r.exporter };
+  if (r.inIf !== undefined) observer['ingress'] = { interface: { id: String(r.inIf) } };
+  if (r.outIf !== undefined) observer['egress'] = { interface: { id: String(r.outIf) } };
+  const exporter: Record<string, unknown> = {};
+  if (r.version === 9) exporter['source_id'] = r.domainId;
+  else if (r.version === 10) exporter['observation_domain_id'] = r.domainId;
   else {
-    doc[N.engineType] = r.domainId >> 8;
-    doc[N.engineId] = r.domainId & 0xff;
+    exporter['engine_type'] = r.domainId >> 8;
+    exporter['engine_id'] = r.domainId & 0xff;
   }
-  if (r.version !== 5) doc[N.templateId] = r.templateId;
-  if (k !== 1) doc[N.samplingInterval] = k;
+  const netflow: Record<string, unknown> = { version: r.version, exporter };
+  if (r.version !== 5) netflow['template_id'] = r.templateId;
+  if (k !== 1) netflow['sampling_interval'] = k;
+  const doc: EcsEvent = {
+    '@timestamp': end ?? start ?? iso(r.exportMs) ?? new Date(0).toISOString(),
+    event,
+    source,
+    destination,
+    network,
+    observer,
+    netflow,
+  };
+  if (r.tcpFlags !== undefined && r.protocol === 6) {
+    doc['vigil'] = { flow: { tcp_flags: tcpFlagNames(r.tcpFlags), tcp_flags_value: r.tcpFlags } };
+  }
+  if (icmp && (r.icmpType !== undefined || r.icmpCode !== undefined)) {
+    const i: Record<string, unknown> = {};
+    if (r.icmpType !== undefined) i['type'] = r.icmpType;
+    if (r.icmpCode !== undefined) i['code'] = r.icmpCode;
+    doc['icmp'] = i;
+  }
   return doc;
 }
