@@ -58,10 +58,13 @@ async function serve(dataDir: string, config: string, user?: number): Promise<Se
   throw new Error(`vigil serve did not start: ${err}`);
 }
 
+/** Log lines stored (alerts raised on them are stored as events too, with event.kind alert). */
 async function storedEvents(s: Serve): Promise<number> {
-  const res = await fetch(`${s.base}/api/v1/health`, { signal: AbortSignal.timeout(20_000) });
-  const body = (await res.json()) as { components: { store: { events: number } } };
-  return body.components.store.events;
+  const q = new URLSearchParams({ q: 'event.kind:event | stats count()', from: '2000-01-01T00:00:00Z' });
+  const res = await fetch(`${s.base}/api/v1/search?${q.toString()}`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(60_000) });
+  assert.equal(res.status, 200, await res.clone().text());
+  const body = (await res.json()) as { rows: [number][] };
+  return body.rows[0]?.[0] ?? 0;
 }
 
 async function search(s: Serve, from: number, to: number): Promise<{ total: number; events: Record<string, unknown>[] }> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -36,8 +36,7 @@ after(async () => {
 });
 
 /** Runs loggen to its end against `port` and checks that the store grew by exactly what it reports sent. */
-async function loggenStored(args: string[], port: number, expected: number, env: NodeJS.ProcessEnv = sngEnv()): Promise<void> {
-  const v = vigil;
+async function loggenStored(args: string[], port: number, expected: number, env: NodeJS.ProcessEnv = sngEnv(), v = vigil): Promise<void> {
   assert.ok(v, 'vigil serve started');
   const before = await v.stored();
   const r = await run(LOGGEN, [...args, '127.0.0.1', String(port)], { timeoutMs: LOGGEN_TIMEOUT_MS, env, children });
@@ -92,6 +91,22 @@ describe('loggen (syslog-ng) as a bounded load generator', () => {
     assert.equal(Number(h['accepted']) - Number(before['accepted']), 1, JSON.stringify(h));
     assert.equal(h['handshake_failures'], 0, JSON.stringify(h));
     assert.equal(Number(h['messages']) - Number(before['messages']), 10_000, JSON.stringify(h));
+  });
+
+  test('TLS with syslog.tls.max_version TLSv1.2 on the server, loggen unrestricted: every message it sent is stored once', { skip: gate.skip ?? false, timeout: 180_000 }, async () => {
+    if (gate.error) assert.fail(gate.error);
+    const dir = join(tmp, 'tls12-server');
+    mkdirSync(dir, { recursive: true });
+    const tls = { port: 0, cert: join(tmp, 'server.pem'), key: join(tmp, 'server.key'), max_version: 'TLSv1.2' };
+    const v12 = await startVigil(dir, { syslog: { port: 0, udp: false, tcp: false, tls }, netflow: { port: 0 }, store: { sync: 'full' } }, TOKEN, children);
+    try {
+      await loggenStored(['--use-ssl', '--syslog-proto', '--size', '200', '--rate', '10000', '--number', '10000'], await v12.port('syslog_tls'), 10_000, sngEnv(), v12);
+      const h = (await v12.health()).components['syslog_tls'] ?? {};
+      assert.equal(h['handshake_failures'], 0, JSON.stringify(h));
+      assert.equal(h['messages'], 10_000, JSON.stringify(h));
+    } finally {
+      await v12.stop();
+    }
   });
 
   // loggen never reads from its TLS connection: the two TLS 1.3 session tickets the server sends after the handshake
