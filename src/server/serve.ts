@@ -109,6 +109,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
           pipeline: { state: 'ok' },
           ...(config.intel.feeds.length > 0 ? { intel: { state: 'ok', ...intel.health() } } : {}),
           alerting: { state: 'ok', ...alerting.queue.stats },
+          ...response.health(),
           ...Object.fromEntries(sources.map((src) => [src.id, { state: 'ok', ...(src.health?.() ?? {}) }])),
         },
       };

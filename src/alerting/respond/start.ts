@@ -7,6 +7,8 @@ import { Responder } from './responder.js';
 export interface RunningResponse {
   /** what the API reads (AppDeps.response) */
   deps: { notifier: Notifier; responder: Responder };
+  /** health components: notify (deliveries by status) and response (mode, actions, blocks in force, dropped commands) */
+  health(): Record<string, unknown>;
   /** unsubscribes, waits for messages and commands under way; blocks stay in force for the next start */
   stop(): Promise<void>;
 }
@@ -37,6 +39,10 @@ export function startResponse(
   let stopping: Promise<void> | undefined;
   return {
     deps: { notifier, responder },
+    health: () => ({
+      notify: { state: 'ok', channels: config.notify.channels.filter((c) => c.enabled).length, deliveries: notifier.counts() },
+      response: { state: 'ok', dry_run: config.response.dry_run, actions: active, blocks: responder.blocks().length, dropped: responder.dropped },
+    }),
     stop: () => {
       stopping ??= (async () => {
         for (const o of off) o();

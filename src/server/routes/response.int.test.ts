@@ -83,6 +83,9 @@ test('an ingested brute force is notified, blocked and visible in the API; unblo
   assert.deepEqual(acts.map((a) => [a['action'], a['status'], a['dry_run'], a['alert_id']]), [['block', 'ok', false, alert.id]]);
   assert.ok(typeof acts[0]?.['expires_at'] === 'string');
 
+  const health = (await s.api('/api/v1/health')).body['components'] as Json;
+  assert.deepEqual(health['notify'], { state: 'ok', channels: 1, deliveries: { sent: 1 } });
+  assert.deepEqual(health['response'], { state: 'ok', dry_run: false, actions: 1, blocks: 1, dropped: 0 });
   assert.equal((await s.api('/api/v1/response/blocks/192.0.2.1/unblock', { method: 'POST' })).status, 404);
   const un = await s.api('/api/v1/response/blocks/203.0.113.45/unblock', { method: 'POST' });
   assert.equal(un.status, 200, JSON.stringify(un.body));
