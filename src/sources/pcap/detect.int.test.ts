@@ -12,6 +12,10 @@ import { LineParser } from '../../parsers/line.js';
 import { parseQuery } from '../../query/parser.js';
 import { getPath, type EcsEvent } from '../../schema/event.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
+import { InternalNetworks } from '../../codecs/flow/direction.js';
+import { NetflowDecoder, flowToEcs, type FlowRecord } from '../../codecs/netflow/index.js';
+import { udpDatagrams } from '../../codecs/pcap/file.js';
+import { testRuleWithEvents } from '../../detect/rule-tests.js';
 import { ingestCapture, type CaptureIngestResult } from './ingest.js';
 
 /*
@@ -113,5 +117,26 @@ for (const rel of ['captures/ssh/ssh-bruteforce.pcap', 'esnet-curated-pcaps/nmap
     assert.ok((r.results[0] as CaptureIngestResult).summary.flows > 0);
     const network = ruleIds(r.alerts).filter((id) => [...SCAN_RULES, RULE.synFlood, RULE.outbound].includes(id));
     assert.deepEqual(network, []);
+  });
+}
+
+const RULES = fileURLToPath(new URL('../../../rules/network/', import.meta.url));
+
+for (const exporter of ['softflowd-v5', 'softflowd-v9', 'softflowd-ipfix-milli']) {
+  test(`the same rules on NetFlow: softflowd's ${exporter} export of all-attacks.pcap raises the vertical scan and SYN flood alerts`, async () => {
+    const decoder = new NetflowDecoder();
+    const records: FlowRecord[] = [];
+    for await (const d of udpDatagrams(path(`captures/flow/${exporter}/datagrams.pcap`))) decoder.decode(d.payload, d.src, d.tsUs / 1000, records);
+    assert.equal(records.length, 4426);
+    const nets = new InternalNetworks(['127.0.0.0/8']);
+    const events = records.map((r) => flowToEcs(r, nets)).sort((a, b) => String(a['@timestamp']).localeCompare(String(b['@timestamp'])));
+    const fired = (file: string, id: string): EcsEvent[] => testRuleWithEvents(join(RULES, file), id, events).alerts;
+    const vertical = fired('port_scan.yml', RULE.vertical);
+    assert.ok(vertical.length >= 1);
+    assert.equal(getPath(vertical[0] as EcsEvent, 'vigil.alert.group.source.ip'), '127.0.0.1');
+    assert.equal(fired('port_scan.yml', RULE.horizontal).length, 0);
+    const flood = fired('flood_transfer.yml', RULE.synFlood);
+    assert.equal(flood.length, 1);
+    assert.equal(getPath(flood[0] as EcsEvent, 'vigil.alert.group.destination.port'), '80');
   });
 }
