@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,8 @@ import { getPath, type EcsEvent } from '../../schema/event.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
 import { InternalNetworks } from '../../codecs/flow/direction.js';
 import { NetflowDecoder, flowToEcs, type FlowRecord } from '../../codecs/netflow/index.js';
-import { udpDatagrams } from '../../codecs/pcap/file.js';
+import { capturePackets, udpDatagrams } from '../../codecs/pcap/file.js';
+import { writePcap } from '../../codecs/pcap/write.js';
 import { testRuleWithEvents } from '../../detect/rule-tests.js';
 import { ingestCapture, type CaptureIngestResult } from './ingest.js';
 
@@ -109,6 +110,8 @@ test('all-attacks.pcap (pcapng: brute force, two scans, a flood): port-scan and 
   assert.ok(ids.includes(RULE.vertical), JSON.stringify(ids));
   assert.ok(ids.includes(RULE.synFlood), JSON.stringify(ids));
   assert.equal(byRule(r.alerts, RULE.horizontal).length, 0);
+  // its SSH sessions come before the scans
+  assert.equal(byRule(r.alerts, RULE.scanThenAccess).length, 0);
 });
 
 for (const rel of ['captures/ssh/ssh-bruteforce.pcap', 'esnet-curated-pcaps/nmap_80_vanilla.pcap', 'esnet-curated-pcaps/nmap_80_w_service_detection.pcap']) {
@@ -140,3 +143,20 @@ for (const exporter of ['softflowd-v5', 'softflowd-v9', 'softflowd-ipfix-milli']
     assert.equal(getPath(flood[0] as EcsEvent, 'vigil.alert.group.destination.port'), '80');
   });
 }
+
+test('scan then access: scan-sT.pcap followed a minute later by the SSH sessions of ssh-bruteforce.pcap (re-timed) raises the scan-then-access alert', async () => {
+  const scan = capturePackets(readFileSync(path('captures/scan/scan-sT.pcap'))).packets;
+  const ssh = capturePackets(readFileSync(path('captures/ssh/ssh-bruteforce.pcap'))).packets;
+  const shift = (scan.at(-1)?.tsUs ?? 0) + 60_000_000 - (ssh[0]?.tsUs ?? 0);
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-pcap-'));
+  dirs.push(dir);
+  const file = join(dir, 'scan-then-ssh.pcap');
+  writeFileSync(file, writePcap([...scan.map((p) => ({ tsUs: p.tsUs, data: p.data })), ...ssh.map((p) => ({ tsUs: p.tsUs + shift, data: p.data }))], { linkType: 1 }));
+  const r = await ingestCaptures([file]);
+  const access = byRule(r.alerts, RULE.scanThenAccess);
+  assert.equal(access.length, 1, JSON.stringify(ruleIds(r.alerts)));
+  assert.equal(getPath(access[0] as EcsEvent, 'vigil.alert.group.source.ip'), '127.0.0.1');
+  // the scan capture alone, or the SSH sessions before the scan (all-attacks.pcap), do not raise it
+  const alone = await ingestCaptures([path('captures/scan/scan-sT.pcap')]);
+  assert.equal(byRule(alone.alerts, RULE.scanThenAccess).length, 0);
+});
