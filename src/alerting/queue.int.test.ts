@@ -95,6 +95,9 @@ test('risk, lifecycle, assets and restart through the HTTP API', async () => {
   const stored = await s.api(`/api/v1/search?q=${encodeURIComponent(`event.kind:alert and event.id:"${critical.id}"`)}`);
   assert.equal(path(stored.body, 'total'), 1);
   assert.equal(path((stored.body['events'] as Json[])[0], 'event.risk_score'), path(critical, 'event.risk_score'));
+  // events are stamped with the criticality of the assets they involve
+  const stamped = await s.api(`/api/v1/search?q=${encodeURIComponent('event.kind:event and host.asset.name:db-1 and host.asset.criticality:5')}&limit=0`);
+  assert.equal(stamped.body['total'], 12, JSON.stringify(stamped.body));
 
   // lifecycle with validation errors
   const st = (id: string, body: unknown, user?: string) => s.api(`/api/v1/alerts/${id}/status`, { method: 'POST', body, ...(user ? { user } : {}) });

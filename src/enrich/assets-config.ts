@@ -60,6 +60,10 @@ export const AssetsConfigSchema = z
   .strictObject({
     inventory: AssetListSchema.default([]).describe('assets listed inline'),
     file: z.string().min(1).optional().describe('a YAML file holding a list of assets (same shape), read at start; inline assets with the same name win'),
+    stamp_events: z
+      .boolean()
+      .default(true)
+      .describe('stamp every event with source/destination/host/user.asset.{name,criticality} of the assets it involves (alerts always carry them)'),
   })
   .prefault({})
   .describe('the asset inventory seed; edits through the API or `vigil assets` are kept in DATA_DIR/alerting.db and win over it');

@@ -32,6 +32,8 @@ export const ASSET_FIELDS: ReadonlyArray<{ field: string; as: 'ip' | 'host' | 'u
 
 /** Longest value looked up (longer ones match nothing). */
 const MAX_VALUE = 512;
+/** Answers kept by lookup() before the cache is emptied. */
+const LOOKUP_CACHE = 20_000;
 /** Values of one field looked at in one event (arrays such as host.ip). */
 const MAX_VALUES = 16;
 
@@ -107,6 +109,7 @@ export class AssetInventory implements AssetLookup {
   private readonly services = new Map<string, Asset>();
   private readonly nets = new PrefixTable<Asset>();
   private readonly internal = new PrefixTable<true>();
+  private readonly cache = new Map<string, Asset | null>();
 
   constructor(assets: readonly Asset[], internalNetworks: readonly string[] = []) {
     this.list = [...assets];
@@ -181,8 +184,18 @@ export class AssetInventory implements AssetLookup {
     return false;
   }
 
-  /** The asset for one value read as `as`. */
+  /** The asset for one value read as `as` (answers are cached: logs repeat the same addresses and names). */
   lookup(as: 'ip' | 'host' | 'user' | 'service', value: string): Asset | undefined {
+    const key = `${as}\u0000${value}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    if (this.cache.size >= LOOKUP_CACHE) this.cache.clear();
+    const a = this.uncached(as, value);
+    this.cache.set(key, a ?? null);
+    return a;
+  }
+
+  private uncached(as: 'ip' | 'host' | 'user' | 'service', value: string): Asset | undefined {
     switch (as) {
       case 'ip':
         return this.forIp(value);

@@ -16,6 +16,7 @@ import { IntelService } from '../enrich/intel/service.js';
 import { tailHubFor } from '../search/tail.js';
 import { loadAdminToken } from './auth.js';
 import { adoptStoredAlerts, openAlertQueue, type OpenQueue } from '../alerting/open.js';
+import { AssetStamp } from '../enrich/assets-stamp.js';
 import { startResponse, type RunningResponse } from '../alerting/respond/start.js';
 
 export interface Running {
@@ -52,11 +53,13 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   // threat intelligence enriches events before detection sees them (docs/intel.md)
   const intel = new IntelService(config.intel, { store, telemetry, log });
   if (detection.rules.problems.length > 0) log(`rules: ${detection.rules.problems.length} problem(s), see vigil rules lint`);
+  // asset criticality stamped on events before detection (the inventory comes from the alert queue, opened below)
+  const assetStamp = new AssetStamp();
   const pipeline = new Pipeline({
     store,
     telemetry,
     parser: new LineParser(),
-    transforms: [tailHubFor(store), intel, detection],
+    transforms: [tailHubFor(store), intel, assetStamp, detection],
     batchEvents: config.pipeline.batch_events,
     queueEvents: config.pipeline.queue_events,
   });
@@ -65,6 +68,8 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   let response: RunningResponse;
   try {
     alerting = openAlertQueue(config, { store: (docs) => pipeline.submitEvents(docs), ruleStatus: (id) => detection.ruleMeta(id)?.status, log });
+    const queue = alerting.queue;
+    if (config.assets.stamp_events) assetStamp.use(() => queue.inventory);
     const adopted = await adoptStoredAlerts(alerting.queue, store);
     if (adopted > 0) log(`alerting: took ${adopted} stored alert(s) into the queue`);
     // notifications and active response hear the queue from here on (DATA_DIR/notify.db, DATA_DIR/response.db)
