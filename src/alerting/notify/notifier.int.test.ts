@@ -9,6 +9,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
+import { AssetInventory } from '../../enrich/assets.js';
 import { LineParser } from '../../parsers/line.js';
 import { parseCef } from '../../parsers/cef.js';
 import { getPath } from '../../schema/event.js';
@@ -314,4 +315,34 @@ test('syslog over TLS: the collector certificate is verified against ca, message
   const body = JSON.parse(first.slice(first.indexOf('{'))) as { type: string; alert: { id: string } };
   assert.equal(body.type, 'alert');
   assert.match(n.deliveries({ channel: 'tls-untrusted' })[0]?.last_error ?? '', /self[- ]signed|certificate/i);
+});
+
+test('routing by asset through the inventory; a delivery owed to a channel removed from the config fails visibly', async () => {
+  const r = await receiver(0);
+  const dir = tmp();
+  const inventory = new AssetInventory([{ name: 'bastion', kind: 'host', match: ['bastion'], criticality: 5, tags: [] }], []);
+  const n = new Notifier({
+    config: NotifyConfigSchema.parse({ channels: [{ type: 'webhook', name: 'crown', url: r.url, assets: ['bastion'] }, { type: 'webhook', name: 'lab', url: r.url, assets: ['lab-1'] }] }),
+    dataDir: dir,
+    assets: () => inventory,
+  });
+  n.start();
+  const alert = triaged(bruteForceDoc());
+  n.listener(alert, 'new');
+  await until(() => r.got.length === 1, 5000, 'the delivery to crown');
+  assert.deepEqual(n.deliveries({}).map((d) => d.channel), ['crown']);
+  await n.stop();
+  // an owed delivery whose channel is gone
+  const port = Number(new URL(r.url).port);
+  const owed = new Notifier({ config: NotifyConfigSchema.parse({ channels: [{ type: 'webhook', name: 'gone', url: `http://127.0.0.1:${port}/x`, backoff_seconds: 60 }] }), dataDir: dir });
+  owed.start();
+  await new Promise((res) => r.server.close(res));
+  owed.listener(triaged(bruteForceDoc()), 'new');
+  await until(() => owed.deliveries({ channel: 'gone', status: 'retrying' }).length === 1, 5000, 'a failed first attempt');
+  await owed.stop();
+  const later = notifier(dir, { channels: [] });
+  const [gone] = later.deliveries({ channel: 'gone' });
+  assert.equal(gone?.status, 'failed');
+  assert.equal(gone?.last_error, 'channel gone is not configured (or disabled)');
+  assert.equal(later.deliveries({ channel: 'crown' })[0]?.status, 'sent');
 });
