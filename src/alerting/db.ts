@@ -102,16 +102,18 @@ export function openAlertingDb(path: string, opts: { readOnly?: boolean } = {}):
   if (opts.readOnly) return db;
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const version = db.pragma('user_version', { simple: true }) as number;
+  // one immediate (write-locked) transaction: a CLI and a server opening the same new file migrate it once
+  const migrate = db.transaction((): number => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) return version;
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+    return MIGRATIONS.length;
+  });
+  const version = migrate.immediate();
   if (version > MIGRATIONS.length) {
     db.close();
     throw new Error(`${path} was written by a newer Vigil (schema ${version}, this one knows ${MIGRATIONS.length})`);
-  }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
   }
   return db;
 }
