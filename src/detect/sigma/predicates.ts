@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import type { LogSource, DetectionItem } from './model.js';
 import { applyModifiers, compileSigmaRegex, type Alt, type ItemSpec, type TimePart } from './modifiers.js';
 import { foldParts, patternTest, type StrTest } from './pattern.js';
+import { chainTest } from './regex-chain.js';
 import { fieldGetter, fieldKey, keywordKey, keywordTexts, slotOf, texts, type EventView, type Getter } from './fields.js';
 
 /*
@@ -273,10 +274,17 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
       return c;
     }
     case 're': {
-      const res = spec.values.map((alts) => alts.flatMap((a) => (a.kind === 'str' ? [compileSigmaRegex(a.raw, spec.re)] : [])));
+      // literal chains (`\+.*\+.*\+`) decided in linear time, other expressions by RegExp
+      const res = spec.values.map((alts) =>
+        alts.flatMap((a): StrTest[] => {
+          if (a.kind !== 'str') return [];
+          const re = compileSigmaRegex(a.raw, spec.re);
+          return [chainTest(re) ?? ((s) => re.test(s))];
+        }),
+      );
       const g = get;
       const preds: Pred[] = res.map((rs) => (v) => {
-        for (const s of valuesOf(v, slot, g, true)) for (const r of rs) if (r.test(s)) return true;
+        for (const s of valuesOf(v, slot, g, true)) for (const r of rs) if (r(s)) return true;
         return false;
       });
       const test: Pred = preds.length === 1 && preds[0] ? preds[0] : spec.all ? (v) => preds.every((p) => p(v)) : (v) => preds.some((p) => p(v));
