@@ -13,6 +13,8 @@ const EVENTS: EcsEvent[] = [
   { event: { dataset: 'ufw', action: 'allow', category: [] }, network: { direction: 'outbound', bytes: 1200 } },
   { event: { dataset: 'sshd', outcome: 'failure', category: ['authentication'] }, source: { ip: '203.0.113.9' }, message: 'Failed password for root' },
   { destination: { ip: '192.0.2.80', port: 443 }, network: { direction: 'inbound', bytes: '77' } },
+  { event: { dataset: ['netfilter', 'x'], action: { deny: 1 }, outcome: true, category: ['network', 'authentication'] }, host: { name: 42 }, user: { name: '007' } },
+  { event: { dataset: 'NETFILTER', action: 'deny ' }, host: { name: 'fw1' }, user: { name: 7 } },
 ];
 
 const QUERIES = [
@@ -24,6 +26,9 @@ const QUERIES = [
   'not source.ip:* or event.category:*',
   'event.category:authentication and not source.ip:10.0.0.0/8',
   '"Failed password" and network.bytes >= 100 or destination.port:443',
+  'host.name:fw1 or host.name:42 or user.name:007 or user.name:"7" or event.outcome:true',
+  'event.category:(network or authentication) and not event.action:deny',
+  'event.action:"{""deny"":1}" or event.dataset:netfil*',
 ];
 
 test('compiled filters decide exactly as the query evaluator for every event', () => {
