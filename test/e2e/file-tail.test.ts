@@ -68,7 +68,7 @@ async function storedEvents(s: Serve): Promise<number> {
 }
 
 async function search(s: Serve, from: number, to: number): Promise<{ total: number; events: Record<string, unknown>[] }> {
-  const url = `${s.base}/api/v1/search?q=*&limit=10000&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+  const url = `${s.base}/api/v1/search?q=event.kind:event&limit=10000&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(30_000) });
   assert.equal(res.status, 200, await res.clone().text());
   return (await res.json()) as { total: number; events: Record<string, unknown>[] };
