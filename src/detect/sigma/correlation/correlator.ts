@@ -1,6 +1,6 @@
 import type { RuleMeta, RuleProblem } from '../../types.js';
 import { describeCriteria, testCriteria, type CorrelationRule, type Criterion } from './model.js';
-import { aggregate, insertSorted, lowerBound, upperBound, type Entry, type EvidenceRef } from './window.js';
+import { WindowAggregate, insertSorted, lowerBound, upperBound, type Entry, type EvidenceRef } from './window.js';
 
 export interface CorrelatorOptions {
   /** groups kept per correlation rule; the least recently used group is evicted beyond it */
@@ -276,10 +276,11 @@ export class Correlator {
     for (const e of evidence.slice(-this.opts.maxEvidence)) insertSorted(g.evidence, { ...e, seq });
     this.trim(g, rule);
     const ends = inOrder ? [time] : this.lateEnds(g, time, rule.timespanMs);
+    const windows = new WindowAggregate(rule.type, g.entries, rule.rules.length);
     for (const end of ends) {
       const lo = lowerBound(g.entries, end - rule.timespanMs);
       const hi = upperBound(g.entries, end);
-      const value = aggregate(rule.type, g.entries, lo, hi, rule.rules.length);
+      const value = windows.value(lo, hi);
       const sat = value !== undefined && testCriteria(node.criteria, value);
       if (!sat) {
         if (end === g.maxTime) g.armed = true;

@@ -119,3 +119,90 @@ export function aggregate(type: CorrelationType, entries: readonly Entry[], lo: 
     }
   }
 }
+
+/**
+ * The aggregate of successive windows of one group, for window ends taken in ascending order (an out-of-order event
+ * re-evaluates every later window end within a timespan): both bounds only move forward, so each entry is added and
+ * removed once instead of every window being recounted — without it a burst of late events in one large group cost
+ * the window cap squared per event. Types whose aggregate cannot be kept this way (temporal_ordered, sums of
+ * non-integers, where removal would round) are recounted per window.
+ */
+export class WindowAggregate {
+  private lo = 0;
+  private hi = 0;
+  private readonly counts = new Map<string | number, number>();
+  private sum = 0;
+  private numbers = 0;
+  private exact = true;
+
+  constructor(
+    private readonly type: CorrelationType,
+    private readonly entries: readonly Entry[],
+    private readonly ruleCount: number,
+  ) {}
+
+  value(lo: number, hi: number): number | undefined {
+    const n = hi - lo;
+    if (n <= 0) return undefined;
+    if (this.type === 'event_count') return n;
+    if (this.type === 'temporal_ordered' || !this.exact) return aggregate(this.type, this.entries, lo, hi, this.ruleCount);
+    if (lo < this.lo || hi < this.hi) this.reset(lo);
+    while (this.hi < hi) this.add(this.entries[this.hi++] as Entry);
+    while (this.lo < lo) this.remove(this.entries[this.lo++] as Entry);
+    if (!this.exact) return aggregate(this.type, this.entries, lo, hi, this.ruleCount);
+    switch (this.type) {
+      case 'value_count':
+      case 'temporal':
+        return this.counts.size;
+      case 'value_sum':
+        return this.numbers === 0 ? undefined : this.sum;
+      case 'value_avg':
+        return this.numbers === 0 ? undefined : this.sum / this.numbers;
+      case 'value_percentile': {
+        const newest = (this.entries[hi - 1] as Entry).v;
+        if (newest === undefined) return undefined;
+        let count = 0;
+        for (const c of this.counts.values()) count += c;
+        return count === 0 ? undefined : (100 * (this.counts.get(newest) ?? 0)) / count;
+      }
+    }
+  }
+
+  private reset(at: number): void {
+    this.lo = at;
+    this.hi = at;
+    this.counts.clear();
+    this.sum = 0;
+    this.numbers = 0;
+  }
+
+  private key(e: Entry): string | number | undefined {
+    return this.type === 'temporal' ? e.r : e.v;
+  }
+
+  private add(e: Entry): void {
+    if (this.type === 'value_sum' || this.type === 'value_avg') {
+      if (typeof e.v !== 'number') return;
+      if (!Number.isSafeInteger(e.v) || !Number.isSafeInteger(this.sum + e.v)) this.exact = false;
+      this.sum += e.v;
+      this.numbers++;
+      return;
+    }
+    const k = this.key(e);
+    if (k !== undefined) this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+  }
+
+  private remove(e: Entry): void {
+    if (this.type === 'value_sum' || this.type === 'value_avg') {
+      if (typeof e.v !== 'number') return;
+      this.sum -= e.v;
+      this.numbers--;
+      return;
+    }
+    const k = this.key(e);
+    if (k === undefined) return;
+    const c = (this.counts.get(k) ?? 0) - 1;
+    if (c <= 0) this.counts.delete(k);
+    else this.counts.set(k, c);
+  }
+}
