@@ -30,7 +30,7 @@ export async function startServe(opts: { dataDir: string; token: string; cwd: st
   const port = await freePort();
   const child = spawn(process.execPath, [VIGIL, 'serve', '--data-dir', opts.dataDir], {
     cwd: opts.cwd,
-    env: cleanEnv({ VIGIL_HTTP_PORT: String(port), VIGIL_SYSLOG_PORT: '0', VIGIL_ADMIN_TOKEN: opts.token }),
+    env: cleanEnv({ VIGIL_HTTP_PORT: String(port), VIGIL_SYSLOG_PORT: '0', VIGIL_NETFLOW_PORT: '0', VIGIL_ADMIN_TOKEN: opts.token }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   opts.children.add(child);
