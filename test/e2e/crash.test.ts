@@ -39,6 +39,7 @@ function cliEnv(port?: number): NodeJS.ProcessEnv {
   delete env['VIGIL_DATA_DIR'];
   if (port !== undefined) env['VIGIL_HTTP_PORT'] = String(port);
   env['VIGIL_SYSLOG_PORT'] = '0';
+  env['VIGIL_NETFLOW_PORT'] = '0';
   return env;
 }
 
