@@ -72,6 +72,6 @@ test('validation: bad fields are reported with their path', () => {
 });
 
 test('config section: inline list defaults to empty; unknown keys are refused', () => {
-  assert.deepEqual(AssetsConfigSchema.parse(undefined), { inventory: [] });
+  assert.deepEqual(AssetsConfigSchema.parse(undefined), { inventory: [], stamp_events: true });
   assert.equal(AssetsConfigSchema.safeParse({ inventroy: [] }).success, false);
 });
