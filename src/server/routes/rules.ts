@@ -5,7 +5,6 @@ import { hunt } from '../../detect/sigma/hunt/index.js';
 import { problemJson, testsFileOf } from '../../detect/uploads.js';
 import type { AppDeps } from '../app.js';
 import { HttpError } from '../errors.js';
-import { MAX_HUNT_LIMIT } from './hunt.js';
 
 /** rule file text returned by GET /rules/{id} at most */
 const MAX_YAML_BYTES = 4 * 1024 * 1024;
@@ -36,7 +35,7 @@ export function registerRules(app: FastifyInstance, deps: AppDeps): void {
     return { ...status, yaml, tests: testsFileOf(status.file) !== undefined, problems };
   });
 
-  // Body: the YAML text (application/yaml, text/plain) or {"yaml": "...", "hunt_from"?: "-7d"}.
+  // Body: the YAML text (application/yaml, text/plain) or {"yaml": "...", "hunt_from"?: "-7d"} (hunt: the first 1,000 matches).
   app.post('/api/v1/rules', async (req, reply) => {
     const admin = deps.ruleAdmin;
     if (!admin || !deps.detection) throw new HttpError(501, 'VIGIL_ERR_NOT_AVAILABLE', 'rules cannot be uploaded without a detection engine');
@@ -54,7 +53,7 @@ export function registerRules(app: FastifyInstance, deps: AppDeps): void {
     const r = admin.upload(yaml);
     if (!r.ok) return reply.code(400).send({ error: { code: 'VIGIL_ERR_RULE_INVALID', message: r.problems[0]?.message ?? 'the rule file has problems' }, rules: r.rules, problems: r.problems });
     const out: Record<string, unknown> = { rules: r.rules, problems: r.problems };
-    if (huntFrom !== undefined && r.file !== undefined) out['hunt'] = await hunt(deps.store, r.file, { from: huntFrom, limit: MAX_HUNT_LIMIT });
+    if (huntFrom !== undefined && r.file !== undefined) out['hunt'] = await hunt(deps.store, r.file, { from: huntFrom, limit: 1000 });
     return reply.code(201).send(out);
   });
 
