@@ -86,6 +86,17 @@ before(async () => {
       body: JSON.stringify({ name: 'evil-host', kind: 'host', match: [host], criticality: 5, owner: PAYLOADS[0], environment: PAYLOADS[3], tags: PAYLOADS.slice(0, 3) }),
     });
   }
+  if (await exists(server.base, TOKEN, 'POST', '/api/v1/rules', { yaml: 'x: [' })) {
+    const yaml = [`title: ${JSON.stringify(PAYLOADS[0])}`, `id: 5d1c0b9e-${randomBytes(2).toString('hex')}-4a7f-8e21-3b4c5d6e7f80`, `description: ${JSON.stringify(ALL)}`, 'status: experimental', 'logsource:', '  product: linux', '  service: sshd', 'detection:', '  selection:', `    user.name: ${JSON.stringify(user)}`, '  condition: selection', 'level: high', `tags: [${JSON.stringify(PAYLOADS[2])}]`].join('\n');
+    const up = await api(server.base, TOKEN, '/api/v1/rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ yaml }) });
+    assert.ok(up.status === 201 || up.status === 400, JSON.stringify(up.body));
+    process.stdout.write(`# injection: hostile rule upload answered ${up.status}\n`);
+  }
+  const alerts = (await api(server.base, TOKEN, '/api/v1/alerts')).body as { alerts?: { id: string }[] };
+  const first = alerts.alerts?.[0];
+  if (first && (await exists(server.base, TOKEN, 'POST', `/api/v1/alerts/${encodeURIComponent(first.id)}/comments`, { text: ALL }))) {
+    await api(server.base, TOKEN, `/api/v1/alerts/${encodeURIComponent(first.id)}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'acknowledged', comment: PAYLOADS[1] }) });
+  }
   browser = await launch(dirs);
   page = await browser.context.newPage();
   w = watch(page, server.base);
@@ -171,6 +182,16 @@ test('hostile events are shown as text in every page: nothing runs, nothing open
   await page.goto(`${server.base}/#/rules`);
   await page.locator('.rules-table tbody tr').first().waitFor();
   await assertInert('rules');
+  const hostileRule = page.locator('.rules-table').getByRole('button', { name: PAYLOADS[0] ?? '', exact: true });
+  if ((await hostileRule.count()) > 0) {
+    await hostileRule.click();
+    await page.getByRole('heading', { name: 'YAML' }).waitFor();
+    await page.locator('pre.yaml').waitFor();
+    await page.getByRole('button', { name: 'Run its tests' }).click();
+    await page.locator('.test-result, .panel.error').first().waitFor({ timeout: 30_000 });
+    await assertInert('a hostile rule');
+    process.stdout.write('# injection: the hostile rule page and its tests were viewed\n');
+  }
   await page.goto(`${server.base}/#/assets`);
   await page.locator('main h1').waitFor();
   await page.waitForTimeout(500);
