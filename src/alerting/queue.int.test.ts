@@ -236,6 +236,8 @@ test('grouping, per-entity suppression, building blocks and the entity risk thre
   const sup = (await s.api('/api/v1/suppressions')).body['suppressions'] as Json[];
   assert.equal(sup.length, 1);
   assert.equal(sup[0]?.['hits'], 5);
+  const metrics = await (await fetch(`${s.running.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(10_000) })).text();
+  assert.match(metrics, /^vigil_component_discarded_events_total\{component="alert_queue",kind="transform",reason="suppressed",intentional="true"\} 5$/m, 'a suppression is a counted, intentional drop');
   const storedRepeats = await s.api(`/api/v1/search?q=${encodeURIComponent(`event.kind:alert and rule.id:"${REPEAT}"`)}&limit=0`);
   assert.equal(storedRepeats.body['total'], 2, 'the store keeps one document per grouped alert');
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { ComponentTelemetry, Telemetry } from '../core/telemetry.js';
 import type { AssetStore } from '../enrich/assets-store.js';
 import type { AssetInventory } from '../enrich/assets.js';
 import { getPath, setPath, type EcsEvent } from '../schema/event.js';
@@ -36,6 +37,8 @@ export interface QueueOptions {
   ruleStatus?: (ruleId: string) => string | undefined;
   now?: () => number;
   log?: (m: string) => void;
+  /** counts alert documents received, alerts stored, suppressed ones (an intentional drop) and listener errors */
+  telemetry?: Telemetry;
 }
 
 export interface QueueStats {
@@ -84,11 +87,13 @@ export class AlertQueue {
     suppressHit: Database.Statement;
   };
   private lastPrune = 0;
+  private readonly tel: ComponentTelemetry | undefined;
 
   constructor(private readonly opts: QueueOptions) {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => {});
     this.bbTags = new Set(opts.config.building_block_tags.map((t) => t.toLowerCase()));
+    this.tel = opts.telemetry?.component('alert_queue', 'transform');
     this.book = new AlertBook(opts.db, this.now, (row) => this.emit([{ row, change: 'status' }]));
     const db = opts.db;
     this.stmts = {
@@ -127,12 +132,15 @@ export class AlertQueue {
 
   /** Takes alert documents from detection: triage, then store the new ones and tell the listeners. */
   async accept(docs: readonly EcsEvent[]): Promise<void> {
+    this.tel?.received(docs.length);
     const { changes, toStore } = this.triage(docs, true);
     if (toStore.length > 0 && this.opts.store) {
       try {
         await this.opts.store(toStore);
+        this.tel?.sent(toStore.length);
       } catch (err) {
         this.stats.store_errors++;
+        this.tel?.error('alert_store_failed', 'store');
         this.log(`alerting: ${toStore.length} alert document(s) not stored: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
@@ -159,6 +167,7 @@ export class AlertQueue {
           l(alert, change);
         } catch (err) {
           this.stats.listener_errors++;
+          this.tel?.error('listener_failed', 'listener');
           this.log(`alerting: a listener failed on alert ${row.id}: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
@@ -212,6 +221,7 @@ export class AlertQueue {
     for (const s of active) {
       if (suppresses(s, ruleId, entities, doc)) {
         this.stats.suppressed++;
+        this.tel?.dropped(1, 'suppressed', true);
         this.stmts.suppressHit.run(now, s.id);
         return undefined;
       }
