@@ -82,6 +82,15 @@ test('the first screen appears in under a second on loopback, and the admin toke
   assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'; .*object-src 'none'; base-uri 'none'; .*frame-ancestors 'none'/);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
   assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+  // the UI takes only its own paths: an Elasticsearch client's GET / and the API answer as before
+  const es = await api(server.base, TOKEN, '/');
+  assert.equal((es.body as { cluster_name?: string }).cluster_name, 'vigil');
+  assert.equal((await fetch(`${server.base}/api/v1/fields`, { headers: { accept: 'text/html' } })).status, 401);
+  const fields = (await api(server.base, TOKEN, '/api/v1/fields')).body as { fields: string[] };
+  assert.ok(fields.fields.includes('source.ip') && fields.fields.includes('user.name'));
+  for (const bad of ['/assets/..%2fpackage.json', '/assets/%2e%2e%2f%2e%2e%2fpackage.json', '/assets/.env']) {
+    assert.equal((await fetch(`${server.base}${bad}`)).status, 404, bad);
+  }
   await shot('signin');
 
   await page.getByLabel('Admin token').fill('wrong-token-wrong-token');
