@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/** Where the page screenshots go: a temporary folder, or docs/screenshots with VIGIL_SCREENSHOTS_DIR=docs/screenshots. */
+export const SCREENSHOTS = process.env['VIGIL_SCREENSHOTS_DIR'] !== undefined && process.env['VIGIL_SCREENSHOTS_DIR'] !== '' ? join(ROOT, process.env['VIGIL_SCREENSHOTS_DIR']) : join(tmpdir(), 'vigil-ui-screenshots');
+mkdirSync(SCREENSHOTS, { recursive: true });
 export const VIEWPORT = { width: 1280, height: 800 };
 
 /** Why the browser tests cannot run here, or undefined when they can. */

@@ -12,7 +12,8 @@ import { api, ensureUiBuilt, exists, ingestText, launch, SCREENSHOTS, signIn, sk
 /*
  * The web UI in a real browser (Debian's chromium through playwright-core) against a real `vigil serve` filled with
  * real logs: sign in, the first screen's load time, search and drill down, a 10,000-row result, alert triage, rules,
- * assets, sources. Each page is photographed into docs/screenshots/ (1280×800). Triage, asset editing and rule
+ * assets, sources. Each page is photographed (1280×800) into a temporary folder, or into docs/screenshots/ with
+ * VIGIL_SCREENSHOTS_DIR=docs/screenshots. Triage, asset editing and rule
  * upload are exercised when the server has those endpoints, and otherwise the page must show its "not available"
  * panel instead of failing.
  */
