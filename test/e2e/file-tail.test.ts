@@ -103,15 +103,40 @@ async function distinctUsers(s: Serve): Promise<number> {
   return users.size;
 }
 
-function writeLog(dir: string): { config: string; data: string } {
+/**
+ * The log file grows while the rounds run: 5,000 lines at first, then 100 more every 20 ms, never reaching N before
+ * `finish()` writes the rest — so an interrupted `vigil serve` always stops with lines still to read, however fast
+ * it reads.
+ */
+function writeLog(dir: string): { config: string; data: string; finish: () => void } {
   const logs = join(dir, 'logs');
   mkdirSync(logs);
-  const chunks: string[] = [];
-  for (let i = 0; i < N; i++) chunks.push(line(i));
-  writeFileSync(join(logs, 'auth.log'), chunks.join(''));
+  const file = join(logs, 'auth.log');
+  let written = 0;
+  const append = (upTo: number): void => {
+    const chunks: string[] = [];
+    for (; written < upTo; written++) chunks.push(line(written));
+    appendFileSync(file, chunks.join(''));
+  };
+  append(5000);
+  const grow = setInterval(() => {
+    try {
+      append(Math.min(written + 100, N - 1000));
+    } catch {
+      clearInterval(grow); // the test ended early and removed its folder
+    }
+  }, 20);
+  grow.unref();
   const config = join(dir, 'vigil.yml');
   writeFileSync(config, `syslog:\n  port: 0\nfiles:\n  - path: ${logs}/*.log\n`);
-  return { config, data: join(dir, 'data') };
+  return {
+    config,
+    data: join(dir, 'data'),
+    finish: () => {
+      clearInterval(grow);
+      append(N);
+    },
+  };
 }
 
 /** Starts `vigil serve`, waits (bounded) until it has stored something more, then stops it with `signal` after `delayMs`. */
@@ -132,9 +157,10 @@ async function interrupt(data: string, config: string, signal: NodeJS.Signals, d
 test('stopped (SIGTERM) twice in the middle of a file: after restarts every line is stored exactly once', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-file-'));
   try {
-    const { config, data } = writeLog(dir);
+    const { config, data, finish } = writeLog(dir);
     const stoppedAt: number[] = [];
     for (let round = 0; round < 2; round++) stoppedAt.push(await interrupt(data, config, 'SIGTERM', 0));
+    finish();
     assert.ok(stoppedAt.every((c) => c > 0 && c < N), `stopped at ${stoppedAt.join(', ')} of ${N}: not in the middle of the file`);
     const s = await serve(data, config);
     assert.equal(await settle(s, N, 60_000), N, `stopped at ${stoppedAt.join(', ')}`);
@@ -149,9 +175,10 @@ test('stopped (SIGTERM) twice in the middle of a file: after restarts every line
 test('killed (SIGKILL) twice in the middle of a file: after restarts every line is stored exactly once', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-file-'));
   try {
-    const { config, data } = writeLog(dir);
+    const { config, data, finish } = writeLog(dir);
     const killedAt: number[] = [];
     for (let round = 0; round < 2; round++) killedAt.push(await interrupt(data, config, 'SIGKILL', Math.floor(Math.random() * 200)));
+    finish();
     assert.ok(killedAt.every((c) => c > 0 && c < N), `killed at ${killedAt.join(', ')} of ${N}: not in the middle of the file`);
     const s = await serve(data, config);
     const total = await settle(s, N, 60_000);
@@ -179,7 +206,8 @@ test('a file that may not be read is reported once on stderr; the others are rea
     writeFileSync(denied, Array.from({ length: 50 }, (_, i) => line(100 + i)).join(''));
     chmodSync(denied, 0o000);
     const config = join(dir, 'vigil.yml');
-    writeFileSync(config, `syslog:\n  port: 0\nfiles:\n  - path: ${logs}/*.log\n`);
+    // small store batches (each one a synchronous commit) so that reading the file takes long enough to stop in its middle
+  writeFileSync(config, `syslog:\n  port: 0\npipeline:\n  batch_events: 100\nfiles:\n  - path: ${logs}/*.log\n`);
     // root may read anything: the server then runs as nobody
     const root = process.getuid?.() === 0;
     if (root) for (const p of [dir, logs, data, config, join(logs, 'open.log')]) chownSync(p, 65534, 65534);
