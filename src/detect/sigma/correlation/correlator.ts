@@ -33,6 +33,8 @@ interface GroupState {
   firedAt: number | null;
   armed: boolean;
   evidence: EvidenceRef[];
+  /** the running count of the newest window, kept while events arrive in order (not snapshotted) */
+  window?: WindowAggregate | undefined;
 }
 
 interface Node {
@@ -272,11 +274,13 @@ export class Correlator {
     if (v !== undefined) entry.v = v;
     const inOrder = time >= g.maxTime;
     if (inOrder) g.maxTime = time;
+    else g.window = undefined; // an insertion inside the list moves the running count's bounds
     insertSorted(g.entries, entry);
     for (const e of evidence.slice(-this.opts.maxEvidence)) insertSorted(g.evidence, { ...e, seq });
     this.trim(g, rule);
     const ends = inOrder ? [time] : this.lateEnds(g, time, rule.timespanMs);
-    const windows = new WindowAggregate(rule.type, g.entries, rule.rules.length);
+    // in order: the group's running count moves forward with the window; late: one count slides across the later ends
+    const windows = inOrder ? (g.window ??= new WindowAggregate(rule.type, g.entries, rule.rules.length)) : new WindowAggregate(rule.type, g.entries, rule.rules.length);
     for (const end of ends) {
       const lo = lowerBound(g.entries, end - rule.timespanMs);
       const hi = upperBound(g.entries, end);
@@ -309,9 +313,13 @@ export class Correlator {
   private trim(g: GroupState, rule: CorrelationRule): void {
     const horizon = g.maxTime - rule.timespanMs - this.opts.latenessMs;
     const cut = lowerBound(g.entries, horizon);
-    if (cut > 0) g.entries.splice(0, cut);
+    if (cut > 0) {
+      g.window?.dropFront(cut);
+      g.entries.splice(0, cut);
+    }
     if (g.entries.length > this.opts.maxEntries) {
       const extra = g.entries.length - this.opts.maxEntries;
+      g.window?.dropFront(extra);
       g.entries.splice(0, extra);
       for (let i = 0; i < extra; i++) this.onDrop?.(rule.meta.id, 'entry_cap');
     }

@@ -168,6 +168,18 @@ export class WindowAggregate {
     }
   }
 
+  /**
+   * The first `n` entries are about to be removed from the front of the list: what of them is counted leaves the
+   * count, and the bounds move down with the list.
+   */
+  dropFront(n: number): void {
+    if (n <= 0) return;
+    const upTo = Math.min(n, this.hi);
+    for (let i = Math.max(this.lo, 0); i < upTo; i++) this.remove(this.entries[i] as Entry);
+    this.lo = Math.max(0, this.lo - n);
+    this.hi = Math.max(0, this.hi - n);
+  }
+
   private reset(at: number): void {
     this.lo = at;
     this.hi = at;
