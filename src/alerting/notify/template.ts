@@ -1,6 +1,7 @@
 import { getPath, isObject } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
 import type { AlertChange, TriagedAlert } from '../types.js';
+import { alertJson } from './message.js';
 
 /*
  * Templates: `{{field.path}}` is replaced by the alert's value, nothing else happens. No expressions, no loops, no
@@ -15,27 +16,19 @@ const MAX_OUTPUT = 256 * 1024;
 /** How a value is written into the text around it. */
 export type Escape = 'text' | 'json' | 'line';
 
-/** The fields an alert offers to templates (besides any path of its ECS document, e.g. `source.ip`). */
+/**
+ * The fields an alert offers to templates (besides any path of its ECS document, e.g. `source.ip`): the webhook's JSON
+ * form of the alert with its objects flattened to dotted names (`rule.id`, `entities.source_ip`), plus the message.
+ */
 export function alertFields(alert: TriagedAlert, change: AlertChange): Record<string, unknown> {
-  return {
-    id: alert.id,
-    change,
-    'rule.id': alert.ruleId,
-    'rule.name': alert.ruleName,
-    level: alert.level,
-    severity: alert.severity,
-    risk_score: alert.riskScore,
-    status: alert.status,
-    count: alert.count,
-    first_seen: alert.firstSeen,
-    last_seen: alert.lastSeen,
-    techniques: alert.techniques,
-    'entities.source_ip': alert.entities.sourceIp,
-    'entities.destination_ip': alert.entities.destinationIp,
-    'entities.user_name': alert.entities.userName,
-    'entities.host_name': alert.entities.hostName,
-    message: getPath(alert.doc, F.message),
-  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(alertJson(alert, change))) {
+    if (k === 'document') continue;
+    if (isObject(v)) for (const [k2, v2] of Object.entries(v)) out[`${k}.${k2}`] = v2;
+    else out[k] = v;
+  }
+  out['message'] = getPath(alert.doc, F.message);
+  return out;
 }
 
 function text(v: unknown): string {
