@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { udpReceiveBufferBytes } from '../syslog/config.js';
 
 /** The NetFlow v5 / v9 / IPFIX collector's configuration (UDP). */
 export const NetflowConfigSchema = z
@@ -6,13 +7,7 @@ export const NetflowConfigSchema = z
     enabled: z.boolean().default(true).describe('run the NetFlow/IPFIX collector'),
     host: z.string().min(1).default('127.0.0.1').describe('address the NetFlow/IPFIX collector listens on (IPv4 or IPv6, e.g. `::1`)'),
     port: z.number().int().min(0).max(65535).default(2055).describe('NetFlow/IPFIX UDP port; 0 = any free port'),
-    udp_receive_buffer_bytes: z
-      .number()
-      .int()
-      .min(0)
-      .max(1024 * 1024 * 1024)
-      .default(8388608)
-      .describe('UDP socket receive buffer asked for (the kernel caps it at net.core.rmem_max); 0 = the system default'),
+    udp_receive_buffer_bytes: udpReceiveBufferBytes,
     max_templates_per_exporter: z
       .number()
       .int()

@@ -28,6 +28,15 @@ const TlsSchema = z
   .prefault({});
 
 /** The syslog source's configuration (UDP, TCP, TLS). */
+/** The UDP receive buffer setting, shared by every UDP listener (syslog, NetFlow). */
+export const udpReceiveBufferBytes = z
+  .number()
+  .int()
+  .min(0)
+  .max(1024 * 1024 * 1024)
+  .default(8388608)
+  .describe('UDP socket receive buffer asked for (the kernel caps it at net.core.rmem_max); 0 = the system default');
+
 export const SyslogConfigSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1').describe('address syslog listens on, UDP and TCP (IPv4 or IPv6, e.g. `::1`)'),
@@ -45,13 +54,7 @@ export const SyslogConfigSchema = z
     max_connections: z.number().int().min(1).max(1_000_000).default(15000).describe('connections open at once on the TCP listener (and as many on the TLS one); beyond it new ones are refused and counted'),
     idle_timeout_seconds: z.number().positive().max(86_400).default(300).describe('a connection that sends nothing for this long is closed (also half-open ones)'),
     handshake_timeout_seconds: z.number().positive().max(600).default(10).describe('a TLS client that has not finished its handshake by then is dropped'),
-    udp_receive_buffer_bytes: z
-      .number()
-      .int()
-      .min(0)
-      .max(1024 * 1024 * 1024)
-      .default(8388608)
-      .describe('UDP socket receive buffer asked for (the kernel caps it at net.core.rmem_max); 0 = the system default'),
+    udp_receive_buffer_bytes: udpReceiveBufferBytes,
   })
   .prefault({});
 
