@@ -105,8 +105,7 @@ export class BaselineDetector {
 
   /** What an operator may read about one key (tests, status). */
   state(key: string): BaselineKey | undefined {
-    for (const [k, v] of this.keys.entries()) if (k === key) return v;
-    return undefined;
+    return this.keys.peek(key);
   }
 
   snapshot(): SavedBaselineKey[] {
