@@ -306,13 +306,14 @@ export class DetectionEngine implements StreamTransform {
 
   /**
    * Runs `next` from now on (rules uploaded or changed at run time). Correlation windows of rules whose definition
-   * did not change carry over (by fingerprint); hit counts are kept by id; baseline rules keep running unchanged.
+   * did not change carry over (by fingerprint); hit counts are kept by id; baseline and silence rules whose
+   * definition did not change keep their state, new or changed ones start learning.
    */
   replaceRules(next: RuleSet): void {
     const saved = this.rules.correlator.snapshot();
     next.correlator.onDrop = this.rules.correlator.onDrop;
     next.correlator.restore(saved);
-    if (this.rules.anomaly) next.anomaly = this.rules.anomaly;
+    if (next.anomaly) this.anomaly.replace(next.anomaly);
     this.rules = next;
     this.meta.clear();
     for (const r of next.matcher.rules) this.meta.set(r.id, r);

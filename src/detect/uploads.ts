@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { claimKey, loadAnomalyText, type AnomalyLoadResult } from './anomaly/index.js';
 import type { DetectionEngine } from './engine.js';
-import { loadRuleSet, type RuleSetOptions } from './ruleset.js';
-import { loadSigmaPaths, loadSigmaText } from './sigma/load.js';
+import { loadRuleSet, type RuleSet, type RuleSetOptions } from './ruleset.js';
+import { loadSigmaText } from './sigma/load.js';
 import type { RuleProblem } from './types.js';
 
 /** Rule text accepted in one upload at most. */
@@ -40,11 +41,36 @@ export interface UploadResult {
   file?: string;
 }
 
-/** Ids a rule file defines: detection rules, correlation rules and filters. */
+/** Where the rules uploaded through the API are kept under a data directory. */
+export function uploadedRulesDir(dataDir: string): string {
+  return join(dataDir, 'rules', 'uploaded');
+}
+
+/**
+ * The rule paths of the Vigil that keeps its data in `dataDir`, besides the shipped rules: the configured ones
+ * (`rules.paths`, `--rules`) and the folder of uploaded rules when there is one. `vigil serve` runs exactly these (with
+ * the shipped rules); `vigil ingest` and `vigil rules lint|test` load the same through this function.
+ */
+export function vigilRulePaths(dataDir: string, configured: readonly string[]): string[] {
+  const up = uploadedRulesDir(dataDir);
+  return existsSync(up) ? [...configured, up] : [...configured];
+}
+
+/** Ids a rule file defines: detection rules, correlation rules, filters, baseline and silence rules. */
 function idsOf(text: string, file: string): { ids: string[]; problems: RuleProblem[] } {
   const r = loadSigmaText(text, file);
-  const ids = [...r.rules.map((x) => x.meta.id), ...r.correlations.map((c) => c.doc['id']).filter((x): x is string => typeof x === 'string'), ...r.filters.map((f) => f.id)];
-  return { ids, problems: r.problems };
+  // Vigil detector documents (`vigil: baseline|silence`): checked by their own loader, not reported as Sigma without a detection
+  const anomaly: AnomalyLoadResult = { rules: [], problems: [], claimed: new Set() };
+  loadAnomalyText(text, file, anomaly);
+  const problems = r.problems.filter((p) => !(p.code === 'SIGMA_MISSING_DETECTION' && anomaly.claimed.has(claimKey(p.location))));
+  problems.push(...anomaly.problems);
+  const ids = [
+    ...r.rules.map((x) => x.meta.id),
+    ...r.correlations.map((c) => c.doc['id']).filter((x): x is string => typeof x === 'string'),
+    ...r.filters.map((f) => f.id),
+    ...anomaly.rules.map((x) => x.meta.id),
+  ];
+  return { ids, problems };
 }
 
 /** A file name for an id: the id itself when it is plain, otherwise its hash. */
@@ -69,14 +95,19 @@ export class RuleAdmin {
     private readonly options: RuleSetOptions = {},
     private readonly log: (m: string) => void = () => {},
   ) {
-    this.uploadedDir = join(dataDir, 'rules', 'uploaded');
+    this.uploadedDir = uploadedRulesDir(dataDir);
     this.switchPath = join(dataDir, 'rules', 'switched-off.json');
     mkdirSync(this.uploadedDir, { recursive: true });
   }
 
-  /** Every rule path: the configured ones and the uploaded rules' folder. */
+  /** Every rule path besides the shipped rules: the configured ones and the uploaded rules' folder. */
   paths(): string[] {
-    return [...this.configured, this.uploadedDir];
+    return vigilRulePaths(this.dataDir, this.configured);
+  }
+
+  /** The rules of this Vigil: shipped, configured and uploaded (what `vigil serve` and `vigil ingest` run). */
+  load(): RuleSet {
+    return loadRuleSet(this.paths(), this.options);
   }
 
   /** The engine the rule set is replaced in; switched-off rules are applied to it. */
@@ -115,8 +146,11 @@ export class RuleAdmin {
     }
     for (const n of names) {
       const file = join(this.uploadedDir, n);
-      const r = loadSigmaPaths([file]);
-      out.set(file, [...r.rules.map((x) => x.meta.id), ...r.correlations.map((c) => c.doc['id']).filter((x): x is string => typeof x === 'string'), ...r.filters.map((f) => f.id)]);
+      try {
+        out.set(file, statSync(file).size > MAX_UPLOAD_BYTES ? [] : idsOf(readFileSync(file, 'utf8'), file).ids);
+      } catch {
+        out.set(file, []);
+      }
     }
     return out;
   }
@@ -130,7 +164,10 @@ export class RuleAdmin {
     const alone = idsOf(text, 'upload');
     if (alone.problems.length > 0) return { ok: false, rules: alone.ids, problems: alone.problems.map((p) => problemJson(p, 'upload')) };
     const first = alone.ids[0];
-    if (first === undefined) return { ok: false, rules: [], problems: [{ code: 'VIGIL_RULE_EMPTY', message: 'no rule, correlation or filter with an id in the upload', file: 'upload' }] };
+    if (first === undefined) return { ok: false, rules: [], problems: [{ code: 'VIGIL_RULE_EMPTY', message: 'no rule, correlation, filter, baseline or silence rule with an id in the upload', file: 'upload' }] };
+    // without an id the loader names a rule after its file and position, which differ once the upload is stored
+    const unnamed = alone.ids.find((i) => /^upload#\d+$/.test(i));
+    if (unnamed !== undefined) return { ok: false, rules: alone.ids, problems: [{ code: 'VIGIL_RULE_NO_ID', message: `document ${unnamed.slice(7)} has no id: an uploaded rule needs one (it names the rule and replaces it on a later upload)`, file: 'upload' }] };
     const engine = this.engine;
     if (!engine) throw new Error('no detection engine');
     const target = join(this.uploadedDir, fileNameFor(first));
@@ -152,7 +189,7 @@ export class RuleAdmin {
     };
     let next;
     try {
-      next = loadRuleSet(this.paths(), this.options);
+      next = this.load();
     } catch (e) {
       restore();
       throw e;

@@ -4,7 +4,8 @@ import type { EcsEvent } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
 import type { AlertInput } from '../alerts.js';
 import type { RuleStatus } from '../engine.js';
-import type { AnomalyDetector } from './detector.js';
+import type { AnomalyDetector, AnomalySnapshot } from './detector.js';
+import type { AnomalyRule } from './model.js';
 import { loadAnomalyState, saveAnomalyState } from './state.js';
 
 export interface RunnerOptions {
@@ -38,7 +39,8 @@ export class AnomalyRunner {
   private readonly fired = new Map<string, number>();
 
   constructor(
-    readonly detector: AnomalyDetector | undefined,
+    /** replaced by `replace` (rules uploaded at run time) */
+    public detector: AnomalyDetector | undefined,
     private readonly o: RunnerOptions,
   ) {
     const reg = o.registry;
@@ -114,6 +116,35 @@ export class AnomalyRunner {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Runs `next` from now on (rules uploaded at run time; call after start): a rule whose definition (everything but
+   * its title, level and other metadata) is unchanged keeps its keys; a new or changed rule starts learning.
+   */
+  replace(next: AnomalyDetector): void {
+    const def = (r: AnomalyRule): string => JSON.stringify({ ...r, meta: undefined, filter: undefined });
+    const before = new Map((this.detector?.rules ?? []).map((r) => [r.meta.id, def(r)]));
+    const saved = this.detector?.snapshot();
+    if (saved) {
+      const kept: AnomalySnapshot['rules'] = {};
+      for (const r of next.rules) {
+        const s = saved.rules[r.meta.id];
+        if (s && before.get(r.meta.id) === def(r)) kept[r.meta.id] = s;
+      }
+      next.restore({ version: 1, rules: kept }, this.o.now());
+    }
+    const reg = this.o.registry;
+    if (reg && next.size > 0) {
+      const c = evictionCounter(reg);
+      next.onEvict = (rule) => c.inc({ rule });
+    }
+    this.detector = next;
+    const every = this.o.tickEveryMs ?? 1000;
+    if (this.timer === undefined && every > 0 && next.silences.length > 0) {
+      this.timer = setInterval(() => this.tick(), every);
+      this.timer.unref();
+    }
   }
 
   /** The rules' status lines (GET /api/v1/rules): hits are the alerts raised (as for correlations). */
