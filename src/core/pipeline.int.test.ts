@@ -66,3 +66,20 @@ test('drain stores everything already accepted, then refuses more', async () => 
     await assert.rejects(pipeline.submitRecords([{ message: LINE(1), receivedAt: Date.now() }]), /closed/);
   });
 });
+
+test('urgent documents (alerts) are stored ahead of a backlog of events', async () => {
+  await withStore(async (store, telemetry) => {
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), batchEvents: 500, queueEvents: 50_000, inflight: 1 });
+    const order: string[] = [];
+    const backlog = Array.from({ length: 30 }, (_, k) =>
+      pipeline.submitRecords(Array.from({ length: 1000 }, (_, i) => ({ message: LINE(k * 1000 + i), receivedAt: Date.now() }))).then(() => order.push(`events ${k}`)),
+    );
+    const alert = pipeline.submitEvents([{ message: 'an alert', event: { kind: 'alert' } }], 'generic', { urgent: true }).then(() => order.push('alert'));
+    await Promise.all([...backlog, alert]);
+    const at = order.indexOf('alert');
+    assert.ok(at >= 0 && at < 5, `the alert was stored after ${at} of 30 event submissions: ${order.join(', ')}`);
+    const r = await store.search({ filter: parseQuery('event.kind:alert').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 0 });
+    assert.equal(r.total, 1);
+    await pipeline.drain();
+  });
+});

@@ -75,13 +75,20 @@ export class Pipeline {
     return this.opts.store.committedState(key);
   }
 
-  /** Stores events that arrive already structured (NDJSON, bulk APIs). */
-  submitEvents(docs: readonly EcsEvent[], defaultDataset = 'generic'): Promise<AppendResult> {
+  /**
+   * Stores events that arrive already structured (NDJSON, bulk APIs). `urgent` (alerts): stored ahead of the events
+   * waiting for the store, without waiting for room (the alert producers bound how many they hand over).
+   */
+  submitEvents(docs: readonly EcsEvent[], defaultDataset = 'generic', options: { urgent?: boolean } = {}): Promise<AppendResult> {
     const now = this.opts.now();
-    return this.submitNormalized(docs.map((d) => normalizeEvent(d, now, defaultDataset)));
+    return this.submitNormalized(
+      docs.map((d) => normalizeEvent(d, now, defaultDataset)),
+      undefined,
+      options.urgent === true,
+    );
   }
 
-  private async submitNormalized(events: AppendEvent[], state?: { key: string; value: string }): Promise<AppendResult> {
+  private async submitNormalized(events: AppendEvent[], state?: { key: string; value: string }, urgent = false): Promise<AppendResult> {
     if (events.length === 0) return { stored: 0, batches: [] };
     const docs = events.map((e) => e.event);
     for (const t of this.opts.transforms) {
@@ -92,7 +99,9 @@ export class Pipeline {
       }
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ events, resolve, reject, ...(state ? { state } : {}) }, events.length).catch(reject);
+      const sub: Submission = { events, resolve, reject, ...(state ? { state } : {}) };
+      if (urgent) this.queue.pushUrgent(sub, events.length);
+      else this.queue.push(sub, events.length).catch(reject);
       this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
     });
   }

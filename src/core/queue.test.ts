@@ -164,4 +164,33 @@ describe('BoundedQueue', () => {
     assert.ok(got.every((v, i) => v === i));
     assert.ok(maxSize <= 10, `max size ${maxSize}`);
   });
+
+  test('urgent items are taken before a backlog, in their own order, without waiting for room', async () => {
+    const q = new BoundedQueue<string>(4);
+    await q.push('e1', 2);
+    await q.push('e2', 2);
+    const blocked = track(q.push('e3', 2));
+    await settle();
+    assert.equal(blocked.settled(), false, 'the regular lane is full');
+    q.pushUrgent('a1', 1);
+    q.pushUrgent('a2', 1);
+    q.pushUrgent('a3', 5);
+    assert.equal(q.size, 11);
+    assert.deepEqual(await q.take(2), ['a1', 'a2']);
+    assert.deepEqual(await q.take(2), ['a3'], 'one item heavier than the batch still comes out');
+    assert.deepEqual(await q.take(4), ['e1', 'e2']);
+    await blocked.promise;
+    assert.deepEqual(await q.take(4), ['e3']);
+  });
+
+  test('an urgent item wakes a waiting taker; none after close', async () => {
+    const q = new BoundedQueue<string>(4);
+    const taking = q.take(10);
+    await settle();
+    q.pushUrgent('alert');
+    assert.deepEqual(await taking, ['alert']);
+    q.close();
+    assert.throws(() => q.pushUrgent('late'), /closed/);
+    assert.deepEqual(await q.take(10), []);
+  });
 });

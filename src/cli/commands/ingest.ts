@@ -81,7 +81,7 @@ export function ingestCommand(program: Command): void {
         const telemetry = new Telemetry();
         const detection = new DetectionEngine({ rules: loadRuleSet(config.rules.paths), telemetry, dataDir: config.data_dir, snapshotEveryMs: 0, log: (m) => process.stderr.write(`vigil: ${m}\n`) });
         const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), transforms: [failures, detection] });
-        detection.attach((alerts) => pipeline.submitEvents(alerts));
+        detection.attach((alerts) => pipeline.submitEvents(alerts, 'generic', { urgent: true }));
         detection.start();
         const progress = new Progress(Boolean(process.stderr.isTTY) && !opts.json, total);
         let bytes = 0;
