@@ -67,7 +67,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   let alerting: OpenQueue;
   let response: RunningResponse;
   try {
-    alerting = openAlertQueue(config, { store: (docs) => pipeline.submitEvents(docs), ruleStatus: (id) => detection.ruleMeta(id)?.status, log, telemetry });
+    alerting = openAlertQueue(config, { store: (docs) => pipeline.submitEvents(docs, 'generic', { urgent: true }), ruleStatus: (id) => detection.ruleMeta(id)?.status, log, telemetry });
     const queue = alerting.queue;
     if (config.assets.stamp_events) assetStamp.use(() => queue.inventory);
     const adopted = await adoptStoredAlerts(alerting.queue, store);
