@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { runRuleTests, testRuleWithEvents } from '../../detect/rule-tests.js';
 import { hunt } from '../../detect/sigma/hunt/index.js';
-import { problemJson, testsFileOf } from '../../detect/uploads.js';
+import { loadSigmaText } from '../../detect/sigma/load.js';
+import { MAX_UPLOAD_BYTES, problemJson, testsFileOf } from '../../detect/uploads.js';
 import type { AppDeps } from '../app.js';
 import { HttpError } from '../errors.js';
 
@@ -36,6 +37,7 @@ export function registerRules(app: FastifyInstance, deps: AppDeps): void {
   });
 
   // Body: the YAML text (application/yaml, text/plain) or {"yaml": "...", "hunt_from"?: "-7d"} (hunt: the first 1,000 matches).
+  // Sigma rules, correlations, filters and Vigil baseline/silence rules (docs/anomaly.md) alike.
   app.post('/api/v1/rules', async (req, reply) => {
     const admin = deps.ruleAdmin;
     if (!admin || !deps.detection) throw new HttpError(501, 'VIGIL_ERR_NOT_AVAILABLE', 'rules cannot be uploaded without a detection engine');
@@ -50,6 +52,14 @@ export function registerRules(app: FastifyInstance, deps: AppDeps): void {
       if (hf !== undefined && (typeof hf !== 'string' || hf.trim() === '')) throw new HttpError(400, 'VIGIL_ERR_BAD_REQUEST', 'hunt_from must be a time such as "-7d"');
       huntFrom = hf;
     } else throw new HttpError(400, 'VIGIL_ERR_BAD_REQUEST', 'body must be the rule YAML (Content-Type application/yaml or text/plain) or {"yaml": "...", "hunt_from"?: "-7d"}');
+    // a hunt runs Sigma detection rules: asked for an upload without one (only baseline or silence rules), nothing is
+    // stored (an upload with other problems goes on to report them with their lines)
+    if (huntFrom !== undefined && Buffer.byteLength(yaml) <= MAX_UPLOAD_BYTES) {
+      const sigma = loadSigmaText(yaml, 'upload');
+      if (sigma.rules.length === 0 && sigma.problems.every((p) => p.code === 'SIGMA_MISSING_DETECTION')) {
+        throw new HttpError(400, 'VIGIL_ERR_BAD_REQUEST', 'hunt_from needs a Sigma detection rule in the upload (baseline, silence and correlation rules are not hunted)');
+      }
+    }
     const r = admin.upload(yaml);
     if (!r.ok) return reply.code(400).send({ error: { code: 'VIGIL_ERR_RULE_INVALID', message: r.problems[0]?.message ?? 'the rule file has problems' }, rules: r.rules, problems: r.problems });
     const out: Record<string, unknown> = { rules: r.rules, problems: r.problems };
