@@ -1,11 +1,16 @@
-import type { EvalSource } from '../../query/evaluate.js';
 import type { EcsEvent } from '../../schema/event.js';
-import { eventSource } from '../../search/tail.js';
 import type { AlertInput } from '../alerts.js';
 import { BaselineDetector, type SavedBaselineKey } from './baseline.js';
-import { compilePredicate, type Predicate } from './filter.js';
+import { compilePredicate, datasetOf, datasetScreen, requiredDatasets, Subject, type Predicate } from './filter.js';
 import type { AnomalyRule } from './model.js';
 import { SilenceDetector, type SavedSilenceKey } from './silence.js';
+
+interface Filter {
+  id: string;
+  test: Predicate;
+  /** false: the event's dataset rules the rule out before its filter runs */
+  screen: ((dataset: unknown) => boolean) | undefined;
+}
 
 export interface AnomalySnapshot {
   version: 1;
@@ -30,14 +35,22 @@ export class AnomalyDetector {
   /** events the rule matched (passed its filter) */
   readonly hits = new Map<string, number>();
   errors = 0;
-  private readonly filters = new Map<string, Predicate>();
+  /** per detector (baselines, then silences): its compiled filter and its dataset pre-screen */
+  private readonly baselineFilters: Filter[] = [];
+  private readonly silenceFilters: Filter[] = [];
+  private readonly subject = new Subject();
 
   constructor(readonly rules: readonly AnomalyRule[]) {
     for (const r of rules) {
-      this.filters.set(r.meta.id, compilePredicate(r.filter));
+      const f: Filter = { id: r.meta.id, test: compilePredicate(r.filter), screen: datasetScreen(requiredDatasets(r.filter)) };
       const evict = (): void => this.onEvict(r.meta.id);
-      if (r.type === 'baseline') this.baselines.push(new BaselineDetector(r, evict));
-      else this.silences.push(new SilenceDetector(r, evict));
+      if (r.type === 'baseline') {
+        this.baselines.push(new BaselineDetector(r, evict));
+        this.baselineFilters.push(f);
+      } else {
+        this.silences.push(new SilenceDetector(r, evict));
+        this.silenceFilters.push(f);
+      }
     }
   }
 
@@ -45,28 +58,31 @@ export class AnomalyDetector {
     return this.rules.length;
   }
 
-  private pass(src: EvalSource, r: AnomalyRule): boolean {
+  private pass(f: Filter | undefined, s: Subject, dataset: unknown): boolean {
+    if (!f || (f.screen && !f.screen(dataset))) return false;
     try {
-      if (!(this.filters.get(r.meta.id) ?? (() => false))(src)) return false;
+      if (!f.test(s)) return false;
     } catch {
       this.errors++;
       return false;
     }
-    this.hits.set(r.meta.id, (this.hits.get(r.meta.id) ?? 0) + 1);
+    this.hits.set(f.id, (this.hits.get(f.id) ?? 0) + 1);
     return true;
   }
 
   /** One event with its event time and arrival time (ms); the alerts it raises. */
   observe(e: EcsEvent, time: number, now: number): AlertInput[] | undefined {
     if (this.rules.length === 0) return undefined;
-    const src = eventSource(e);
+    const s = this.subject.reset(e);
+    const dataset = datasetOf(e);
     let out: AlertInput[] | undefined;
-    for (const d of this.baselines) {
-      if (!this.pass(src, d.rule)) continue;
-      const a = d.observe(e, time);
+    for (let i = 0; i < this.baselines.length; i++) {
+      if (!this.pass(this.baselineFilters[i], s, dataset)) continue;
+      const a = (this.baselines[i] as BaselineDetector).observe(e, time);
       if (a) (out ??= []).push(a);
     }
-    for (const d of this.silences) if (this.pass(src, d.rule)) d.observe(e, now, time);
+    for (let i = 0; i < this.silences.length; i++) if (this.pass(this.silenceFilters[i], s, dataset)) (this.silences[i] as SilenceDetector).observe(e, now, time);
+    s.reset({});
     return out;
   }
 
