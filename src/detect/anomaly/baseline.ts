@@ -3,6 +3,7 @@ import { evidenceOf, type AlertInput } from '../alerts.js';
 import { ewmaUpdate, ewmaZeros, isSpike, newEwma, noiseFloor, spikeThreshold, type Ewma } from './ewma.js';
 import { keyOf, keyText, LruMap } from './keys.js';
 import type { BaselineRule } from './model.js';
+import { decodeSlots, encodeSlots, newSlots, seasonParams, slotCount, slotEwma, slotFold, slotGap, slotName, slotOf, type SeasonParams } from './seasonal.js';
 
 /** One key's state: the bucket being filled and the baseline of the closed ones. */
 export interface BaselineKey {
@@ -17,10 +18,12 @@ export interface BaselineKey {
   buckets: number;
   /** the current bucket has alerted already */
   alerted: boolean;
+  /** seasonal profile: the hour-of-week slots (allocated when the first bucket closes) */
+  slots?: Float32Array;
 }
 
-/** Saved form of a key: [key, values, bucket, value, mean, variance, n, buckets, alerted, distinct values]. */
-export type SavedBaselineKey = [string, Record<string, string>, number, number, number, number, number, number, boolean, string[]];
+/** Saved form of a key: [key, values, bucket, value, mean, variance, n, buckets, alerted, distinct values, slots?]. */
+export type SavedBaselineKey = [string, Record<string, string>, number, number, number, number, number, number, boolean, string[], string?];
 
 const MAX_SAVED_DISTINCT = 1000;
 
@@ -44,12 +47,14 @@ const unit = (rule: BaselineRule): string => (rule.metric.kind === 'count' ? 'ev
 /** A baseline rule at work: per-key buckets and EWMA baselines, bounded by the rule's key cap. */
 export class BaselineDetector {
   readonly keys: LruMap<BaselineKey>;
+  private readonly season: SeasonParams | undefined;
 
   constructor(
     readonly rule: BaselineRule,
     onEvict: () => void = () => {},
   ) {
     this.keys = new LruMap(rule.maxKeys, onEvict);
+    if (rule.season) this.season = seasonParams(rule.bucketMs, rule.season.alpha, rule.season.warmupWeeks);
   }
 
   /** Closes the key's buckets up to the one holding `time`; a late event (older bucket) counts in the current one. */
@@ -59,6 +64,11 @@ export class BaselineDetector {
     ewmaUpdate(st.ewma, st.value, this.rule.alpha);
     const empty = Math.min(Math.floor((b - st.bucket) / this.rule.bucketMs) - 1, 1_000_000);
     ewmaZeros(st.ewma, empty, this.rule.alpha);
+    if (this.season) {
+      const slots = (st.slots ??= newSlots());
+      slotFold(slots, slotOf(st.bucket), st.value, this.season.obsAlpha);
+      slotGap(slots, st.bucket, b, this.rule.bucketMs, this.season.obsAlpha);
+    }
     st.buckets += 1 + Math.max(0, empty);
     st.bucket = b;
     st.value = 0;
@@ -84,10 +94,15 @@ export class BaselineDetector {
       st.distinct.add(add);
       st.value = st.distinct.size;
     }
-    if (st.alerted || st.buckets < r.warmup || !isSpike(st.value, st.ewma, r)) return undefined;
+    if (st.alerted || st.buckets < r.warmup) return undefined;
+    const sp = this.season;
+    const slot = sp && st.slots ? slotOf(st.bucket) : -1;
+    const seasonal = sp !== undefined && st.slots !== undefined && slotCount(st.slots, slot) >= sp.warmObs;
+    const base = seasonal && st.slots ? slotEwma(st.slots, slot) : st.ewma;
+    if (!isSpike(st.value, base, r)) return undefined;
     st.alerted = true;
-    const expected = st.ewma.mean;
-    const threshold = spikeThreshold(st.ewma, r);
+    const expected = base.mean;
+    const threshold = spikeThreshold(base, r);
     const ratio = expected > 0 ? `${fmt(st.value / expected)}× the baseline` : 'no baseline activity';
     return {
       rule: r.meta,
@@ -95,12 +110,24 @@ export class BaselineDetector {
       time,
       explanation: [
         `${keyText(st.values)}: ${fmt(st.value)} ${unit(r)} in the ${r.bucketMs / 1000}s bucket from ${new Date(st.bucket).toISOString()} (${ratio})`,
-        `expected ${fmt(expected)} ± ${fmt(noiseFloor(st.ewma))} (EWMA over ${st.buckets} buckets, alpha ${r.alpha}); threshold ${fmt(threshold)}: mean + ${r.sigma}σ, ${r.factor}× mean, at least ${r.min}`,
+        `expected ${fmt(expected)} ± ${fmt(noiseFloor(base))} (${this.baselineText(st, slot, base)}); threshold ${fmt(threshold)}: mean + ${r.sigma}σ, ${r.factor}× mean, at least ${r.min}`,
       ],
       evidence: [evidenceOf(e, r.meta.id, time)],
       group: { ...st.values },
       value: st.value,
     };
+  }
+
+  /** Which baseline decided, for the explanation. */
+  private baselineText(st: BaselineKey, slot: number, base: Ewma): string {
+    const r = this.rule;
+    const ewma = `EWMA over ${st.buckets} buckets, alpha ${r.alpha}`;
+    const sp = this.season;
+    if (!sp || !r.season) return ewma;
+    const name = slot >= 0 ? slotName(slot) : slotName(slotOf(st.bucket));
+    const weeks = Math.floor((st.slots ? slotCount(st.slots, slot) : 0) / sp.perSlot);
+    if (base === st.ewma) return `${ewma}; the ${name} slot is still learning: ${weeks} of ${r.season.warmupWeeks} weeks`;
+    return `the ${name} slot: ${weeks} weeks of ${sp.perSlot} bucket${sp.perSlot === 1 ? '' : 's'}, week weight ${r.season.alpha}`;
   }
 
   /** What an operator may read about one key (tests, status). */
@@ -110,15 +137,21 @@ export class BaselineDetector {
 
   snapshot(): SavedBaselineKey[] {
     const out: SavedBaselineKey[] = [];
-    for (const [k, s] of this.keys.entries()) out.push([k, s.values, s.bucket, s.value, s.ewma.mean, s.ewma.variance, s.ewma.n, s.buckets, s.alerted, s.distinct ? [...s.distinct].slice(0, MAX_SAVED_DISTINCT) : []]);
+    for (const [k, s] of this.keys.entries()) {
+      const saved: SavedBaselineKey = [k, s.values, s.bucket, s.value, s.ewma.mean, s.ewma.variance, s.ewma.n, s.buckets, s.alerted, s.distinct ? [...s.distinct].slice(0, MAX_SAVED_DISTINCT) : []];
+      if (s.slots) saved.push(encodeSlots(s.slots));
+      out.push(saved);
+    }
     return out;
   }
 
   restore(saved: readonly SavedBaselineKey[]): number {
     let n = 0;
     for (const s of saved) {
-      const [k, values, bucket, value, mean, variance, count, buckets, alerted, distinct] = s;
+      const [k, values, bucket, value, mean, variance, count, buckets, alerted, distinct, slots] = s;
       const st: BaselineKey = { values, bucket, value, ewma: { mean, variance, n: count }, buckets, alerted };
+      const restored = this.season && typeof slots === 'string' ? decodeSlots(slots) : undefined;
+      if (restored) st.slots = restored;
       if (this.rule.metric.kind === 'dc') {
         st.distinct = new Set(distinct);
         st.value = Math.max(value, st.distinct.size);

@@ -17,9 +17,12 @@ export interface AnomalySnapshot {
   rules: Record<string, { fingerprint: string; baseline?: SavedBaselineKey[]; silence?: SavedSilenceKey[] }>;
 }
 
-/** What must stay the same for saved state to still mean something (the filter, key, metric and bucket). */
+/** What must stay the same for saved state to still mean something (the filter, key, metric, bucket and profile). */
 export function fingerprint(r: AnomalyRule): string {
-  return JSON.stringify(r.type === 'baseline' ? [r.type, r.filterText, r.key, r.metric, r.bucketMs] : [r.type, r.filterText, r.key]);
+  if (r.type !== 'baseline') return JSON.stringify([r.type, r.filterText, r.key]);
+  const f: unknown[] = [r.type, r.filterText, r.key, r.metric, r.bucketMs];
+  if (r.season) f.push('seasonal');
+  return JSON.stringify(f);
 }
 
 /**

@@ -65,7 +65,8 @@ export function parseMetric(v: unknown): Metric {
 }
 
 const COMMON_KEYS = ['vigil', 'title', 'id', 'name', 'status', 'description', 'author', 'date', 'modified', 'tags', 'level', 'references', 'falsepositives', 'query', 'key', 'max_keys', 'generate'];
-const BASELINE_KEYS = new Set([...COMMON_KEYS, 'metric', 'bucket', 'alpha', 'threshold', 'warmup', 'max_distinct']);
+const BASELINE_KEYS = new Set([...COMMON_KEYS, 'metric', 'bucket', 'alpha', 'threshold', 'warmup', 'max_distinct', 'profile', 'season_alpha', 'season_warmup']);
+const PROFILES = ['ewma', 'seasonal'];
 const SILENCE_KEYS = new Set([...COMMON_KEYS, 'min_events', 'interval', 'multiplier', 'min_silence', 'max_silence']);
 
 function meta(doc: Obj, location: RuleLocation, fallbackId: string): RuleMeta {
@@ -119,6 +120,13 @@ export function parseAnomalyRule(doc: Obj, location: RuleLocation, fallbackId: s
     };
     if (r.alpha <= 0) fail('VIGIL_ANOMALY_BAD_VALUE', 'alpha must be greater than 0');
     if (r.bucketMs < 1000) fail('VIGIL_ANOMALY_BAD_DURATION', 'bucket must be at least 1s');
+    const profile = doc['profile'] ?? 'ewma';
+    if (typeof profile !== 'string' || !PROFILES.includes(profile)) fail('VIGIL_ANOMALY_BAD_VALUE', `profile ${JSON.stringify(profile) ?? 'undefined'} must be one of ${PROFILES.join(', ')}`);
+    if (profile === 'seasonal') {
+      if (3_600_000 % r.bucketMs !== 0) fail('VIGIL_ANOMALY_BAD_DURATION', 'a seasonal profile needs a bucket that divides an hour (1m, 5m, 10m, 15m, 1h …)');
+      r.season = { alpha: num(doc, 'season_alpha', 0.3, 0.0001, 1), warmupWeeks: num(doc, 'season_warmup', 2, 1, 52) };
+      if (!Number.isInteger(r.season.warmupWeeks)) fail('VIGIL_ANOMALY_BAD_VALUE', 'season_warmup must be a whole number of weeks');
+    } else if (doc['season_alpha'] !== undefined || doc['season_warmup'] !== undefined) fail('VIGIL_ANOMALY_BAD_VALUE', 'season_alpha and season_warmup need profile: seasonal');
     return r;
   }
   const r: SilenceRule = {

@@ -39,6 +39,19 @@ export interface BaselineRule extends Common {
   warmup: number;
   /** distinct values kept per key and bucket at most (dc metric) */
   maxDistinct: number;
+  /** `profile: seasonal`: per key, a baseline per hour-of-week slot as well (absent: the EWMA alone) */
+  season?: Season;
+}
+
+/**
+ * The seasonal profile: per key, 168 hour-of-week slots (UTC), each an EWMA of the buckets that fell in it; a slot
+ * decides once it has learnt `warmupWeeks` weeks, before that the key's overall EWMA does. Buckets must divide an hour.
+ */
+export interface Season {
+  /** weight of the newest week in a slot (0 < alpha ≤ 1) */
+  alpha: number;
+  /** weeks a slot learns before it is used */
+  warmupWeeks: number;
 }
 
 /**

@@ -30,7 +30,7 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isStrMap = (v: unknown): v is Record<string, string> => isObj(v) && Object.values(v).every((x) => typeof x === 'string');
 
 function checkBaseline(k: unknown): boolean {
-  return Array.isArray(k) && k.length === 10 && typeof k[0] === 'string' && isStrMap(k[1]) && [2, 3, 4, 5, 6, 7].every((i) => isNum(k[i])) && typeof k[8] === 'boolean' && Array.isArray(k[9]) && k[9].every((x) => typeof x === 'string');
+  return Array.isArray(k) && (k.length === 10 || (k.length === 11 && typeof k[10] === 'string')) && typeof k[0] === 'string' && isStrMap(k[1]) && [2, 3, 4, 5, 6, 7].every((i) => isNum(k[i])) && typeof k[8] === 'boolean' && Array.isArray(k[9]) && k[9].every((x) => typeof x === 'string');
 }
 
 function checkSilence(k: unknown): boolean {
