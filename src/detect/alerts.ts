@@ -66,14 +66,19 @@ export function ensureEventId(e: EcsEvent): string {
 }
 
 /** What an alert keeps of one matched event. */
-export function evidenceOf(e: EcsEvent, ruleId: string, time: number): EvidenceRef {
+export function evidenceOf(e: EcsEvent, ruleId: string, time: number, fields: EvidenceRef['fields'] = evidenceFields(e)): EvidenceRef {
+  return { id: ensureEventId(e), t: time, seq: 0, rule: ruleId, fields };
+}
+
+/** The fields an evidence reference keeps of an event (shared, never changed, by every rule the event matched). */
+export function evidenceFields(e: EcsEvent): EvidenceRef['fields'] {
   const fields: Record<string, string | number | boolean> = {};
   for (const f of EVIDENCE_FIELDS) {
     const v = getPath(e, f);
     if (typeof v === 'string') fields[f] = v.length > MAX_EVIDENCE_TEXT ? `${v.slice(0, MAX_EVIDENCE_TEXT)}…` : v;
     else if (typeof v === 'number' || typeof v === 'boolean') fields[f] = v;
   }
-  return { id: ensureEventId(e), t: time, seq: 0, rule: ruleId, fields };
+  return fields;
 }
 
 export interface AlertInput {

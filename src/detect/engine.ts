@@ -3,11 +3,11 @@ import type { StreamTransform } from '../core/component.js';
 import type { ComponentTelemetry, Telemetry } from '../core/telemetry.js';
 import { getPath, isObject, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
-import { ALERT_KIND, alertDocument, evidenceOf, type AlertInput } from './alerts.js';
+import { ALERT_KIND, alertDocument, evidenceFields, evidenceOf, type AlertInput } from './alerts.js';
 import { AnomalyRunner } from './anomaly/runner.js';
 import type { RuleSet } from './ruleset.js';
 import { ECS_FIELDS, fieldGetter, SlotCache, type Getter } from './sigma/fields.js';
-import type { FieldReader, Firing } from './sigma/correlation/index.js';
+import type { EvidenceRef, FieldReader, Firing } from './sigma/correlation/index.js';
 import { loadState, saveState } from './state.js';
 import type { RuleMeta } from './types.js';
 
@@ -190,12 +190,13 @@ export class DetectionEngine implements StreamTransform {
     const ts = Date.parse(String(e[F.timestamp]));
     const time = Number.isFinite(ts) ? ts : this.now();
     const read: FieldReader = (f) => eventField(e, f);
+    let fields: EvidenceRef['fields'] | undefined;
     for (const m of matches) {
       const id = m.rule.id;
       if (this.switchedOff.has(id)) continue;
       this.hits.set(id, (this.hits.get(id) ?? 0) + 1);
       this.lastHit.set(id, time);
-      const ev = evidenceOf(e, id, time);
+      const ev = evidenceOf(e, id, time, (fields ??= evidenceFields(e)));
       if (this.rules.emits.has(id)) this.raise({ rule: m.rule, type: 'detection', time, explanation: m.explanation, evidence: [ev] });
       if (this.rules.correlator.consumes(id)) for (const f of this.rules.correlator.observe(id, time, read, [ev])) this.fired(f);
     }

@@ -1,3 +1,4 @@
+import { LruMap } from '../../anomaly/keys.js';
 import type { RuleMeta, RuleProblem } from '../../types.js';
 import { describeCriteria, testCriteria, type CorrelationRule, type Criterion } from './model.js';
 import { WindowAggregate, insertSorted, lowerBound, upperBound, type Entry, type EvidenceRef } from './window.js';
@@ -40,7 +41,8 @@ interface GroupState {
 interface Node {
   rule: CorrelationRule;
   criteria: Criterion[];
-  groups: Map<string, GroupState>;
+  /** groups by key, least recently used first; beyond the cap the oldest is evicted */
+  groups: LruMap<GroupState>;
 }
 
 interface Consumer {
@@ -82,6 +84,13 @@ export function groupValue(v: unknown): string | undefined {
     return parts.every((p) => p !== undefined) && parts.length > 0 ? parts.join(',') : undefined;
   }
   return undefined;
+}
+
+/** The key of a group: its one group-by value as is, or the values as a JSON array when there are several. */
+function groupKey(groupBy: readonly string[], values: Record<string, string>): string {
+  if (groupBy.length === 0) return '';
+  if (groupBy.length === 1) return values[groupBy[0] as string] ?? '';
+  return JSON.stringify(groupBy.map((g) => values[g] ?? ''));
 }
 
 function numberValue(v: unknown): number | undefined {
@@ -143,7 +152,7 @@ export class Correlator {
         this.problem(r, 'SIGMA_CORR_UNKNOWN_RULE', `correlation refers to unknown rule(s): ${unknown.join(', ')}`);
         continue;
       }
-      const node: Node = { rule: r, criteria, groups: new Map() };
+      const node: Node = { rule: r, criteria, groups: new LruMap<GroupState>(this.opts.maxGroups, () => this.onDrop?.(r.meta.id, 'group_evicted')) };
       this.nodes.set(r.meta.id, node);
       candidates.push(node);
     }
@@ -251,19 +260,11 @@ export class Correlator {
       }
       if (v === undefined) return undefined;
     }
-    const key = rule.groupBy.length === 0 ? '' : JSON.stringify(rule.groupBy.map((g) => values[g]));
-    let g = node.groups.get(key);
-    if (g) {
-      node.groups.delete(key); // re-insert: most recently used last
-      node.groups.set(key, g);
-    } else {
+    const key = groupKey(rule.groupBy, values);
+    let g = node.groups.touch(key);
+    if (!g) {
       g = { values, entries: [], maxTime: -Infinity, firedAt: null, armed: true, evidence: [] };
       node.groups.set(key, g);
-      if (node.groups.size > this.opts.maxGroups) {
-        const oldest = node.groups.keys().next().value;
-        if (oldest !== undefined) node.groups.delete(oldest);
-        this.onDrop?.(rule.meta.id, 'group_evicted');
-      }
     }
     if (time < g.maxTime - this.opts.latenessMs) {
       this.onDrop?.(rule.meta.id, 'late_event');
@@ -345,7 +346,7 @@ export class Correlator {
     const rules: CorrelatorSnapshot['rules'] = {};
     for (const [id, node] of this.nodes) {
       const groups: SavedGroup[] = [];
-      for (const [key, g] of node.groups) {
+      for (const [key, g] of node.groups.entries()) {
         groups.push({
           key,
           values: g.values,
@@ -376,7 +377,7 @@ export class Correlator {
           if (v !== null) e.v = v;
           entries.push(e);
         }
-        node.groups.set(sg.key, { values: sg.values, entries, maxTime: entries.length > 0 ? sg.maxTime : -Infinity, firedAt: sg.firedAt, armed: sg.armed, evidence: sg.evidence.slice(-this.opts.maxEvidence * 4) });
+        node.groups.set(groupKey(node.rule.groupBy, sg.values), { values: sg.values, entries, maxTime: entries.length > 0 ? sg.maxTime : -Infinity, firedAt: sg.firedAt, armed: sg.armed, evidence: sg.evidence.slice(-this.opts.maxEvidence * 4) });
         restored++;
       }
     }
