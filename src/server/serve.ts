@@ -152,25 +152,41 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     stop: () => {
       stopping ??= (async () => {
         clearInterval(retention);
+        const t0 = Date.now();
         // Stop accepting; in-flight requests finish (their events are committed first). Their keep-alive connections
         // turn idle only afterwards, and close() would then wait out the client's keep-alive (72 s by default), so
         // idle connections are closed as they appear.
-        await stopSources();
+        await stopStep('sources', stopSources(), log);
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
         try {
-          await app.close();
+          await stopStep('HTTP connections', app.close(), log);
         } finally {
           clearInterval(sweep);
         }
-        await intel.stop();
-        await detection.stop();
-        await pipeline.drain();
-        await response.stop();
+        await stopStep('intel', intel.stop(), log);
+        await stopStep('detection', detection.stop(), log);
+        await stopStep('pipeline drain', pipeline.drain(), log);
+        await stopStep('response', response.stop(), log);
         alerting.close();
-        await store.close();
+        await stopStep('store', store.close(), log);
         release();
+        if (Date.now() - t0 > STOP_SLOW_MS) log(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       })();
       return stopping;
     },
   };
+}
+
+/** A stop step that takes longer than this is named on stderr (and again each time as long again passes). */
+const STOP_SLOW_MS = 3000;
+
+/** Awaits one step of the stop sequence, saying on stderr what is still awaited while it takes long. */
+async function stopStep<T>(what: string, p: Promise<T>, log: (m: string) => void): Promise<T> {
+  const t0 = Date.now();
+  const timer = setInterval(() => log(`stopping: still waiting for ${what} (${Math.round((Date.now() - t0) / 1000)} s)`), STOP_SLOW_MS);
+  try {
+    return await p;
+  } finally {
+    clearInterval(timer);
+  }
 }
