@@ -163,11 +163,11 @@ test('restart keeps the slots: a restored detector goes on exactly as the origin
 
 test('seasonal state stays bounded: keys capped, slots allocated only when a key closes a bucket', () => {
   const d = new BaselineDetector(seasonal({ max_keys: 50 }));
-  for (let i = 0; i < 500; i++) d.observe({ host: { name: `h${i}` } }, T0, T0);
+  for (let i = 0; i < 500; i++) d.observe({ host: { name: `h${i}` } }, T0);
   assert.equal(d.keys.size, 50);
   assert.equal(d.keys.evicted, 450);
   assert.equal(d.state('h499')?.slots, undefined, 'a key seen in one bucket only has no slots');
-  d.observe({ host: { name: 'h499' } }, T0 + MIN10, T0 + MIN10);
+  d.observe({ host: { name: 'h499' } }, T0 + MIN10);
   assert.equal(d.state('h499')?.slots?.byteLength, 3 * WEEK_SLOTS * 4);
 });
 
