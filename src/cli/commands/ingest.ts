@@ -12,7 +12,7 @@ import { LineParser } from '../../parsers/line.js';
 import { findFormat, formatNames } from '../../parsers/registry.js';
 import { isParseFailure } from '../../schema/event.js';
 import { DetectionEngine } from '../../detect/engine.js';
-import { loadRuleSet } from '../../detect/ruleset.js';
+import { RuleAdmin } from '../../detect/uploads.js';
 import { SqliteStore } from '../../store/sqlite/index.js';
 import { PcapFormatError } from '../../codecs/pcap/reader.js';
 import { ingestCapture, sniffCapture, type CaptureIngestResult } from '../../sources/pcap/index.js';
@@ -47,12 +47,13 @@ export function ingestCommand(program: Command): void {
     .command('ingest')
     .description('import log files (or - for stdin) through the parse, detect and store path')
     .argument('<files...>', 'files to import; - reads standard input')
+    .option('--config <file>', 'YAML config file (its rules.paths are loaded, as by vigil serve)')
     .option('--data-dir <dir>', 'data directory')
     .option('--format <name>', 'parser to use (default: detected per line)')
     .option('--json', 'machine-readable summary')
     .option('--rules <path>', 'Sigma rule file or folder, besides the shipped rules (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(async (files: string[], opts: { dataDir?: string; format?: string; json?: boolean; rules: string[] }) => {
-      const config = loadConfig(undefined, process.env, opts.dataDir);
+    .action(async (files: string[], opts: { config?: string; dataDir?: string; format?: string; json?: boolean; rules: string[] }) => {
+      const config = loadConfig(opts.config, process.env, opts.dataDir);
       config.rules.paths.push(...opts.rules);
       if (opts.format !== undefined && !findFormat(opts.format)) {
         throw new CliExit(2, `unknown format '${opts.format}' (known: ${formatNames().join(', ')})`);
@@ -79,7 +80,11 @@ export function ingestCommand(program: Command): void {
       try {
         await store.open();
         const telemetry = new Telemetry();
-        const detection = new DetectionEngine({ rules: loadRuleSet(config.rules.paths), telemetry, dataDir: config.data_dir, snapshotEveryMs: 0, log: (m) => process.stderr.write(`vigil: ${m}\n`) });
+        const log = (m: string): void => void process.stderr.write(`vigil: ${m}\n`);
+        // the rules of this Vigil, as vigil serve runs them: shipped, configured, uploaded; those switched off stay off
+        const ruleAdmin = new RuleAdmin(config.data_dir, config.rules.paths, {}, log);
+        const detection = new DetectionEngine({ rules: ruleAdmin.load(), telemetry, dataDir: config.data_dir, snapshotEveryMs: 0, log });
+        ruleAdmin.attach(detection);
         const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), transforms: [failures, detection] });
         detection.attach((alerts) => pipeline.submitEvents(alerts, 'generic', { urgent: true }));
         detection.start();
