@@ -1,16 +1,30 @@
 /*
- * The literal prefilter: an Aho-Corasick automaton over lower-cased literals, compiled to a dense DFA over the
- * literals' own alphabet (characters that occur in no literal share one class). One automaton per field key; a scan
+ * The literal prefilter: an Aho-Corasick automaton over lower-cased literals. One automaton per field key; a scan
  * marks every literal found in the text in a stamp array, so that rules whose required literals are absent are
  * never evaluated.
+ *
+ * Transitions on ASCII characters that occur in some literal are a dense DFA table (one row per state, one column per
+ * such character; characters that occur in no literal share column 0 and lead back to the root). Characters outside
+ * ASCII that occur in literals (homoglyphs, emoji, other scripts in a few rules) are not columns: they would multiply
+ * the table by the size of their alphabet (a thousand columns for command-line literals, tens of MB of rows that no
+ * cache holds). Their transitions follow the failure links instead, through a small map of the trie edges on such
+ * characters: at most one step per character of the longest literal, and only for those characters.
  */
 
 const MAX_LITERAL = 256;
+/** code units below this are dense columns */
+const DENSE_LIMIT = 128;
 
 export class LiteralAutomaton {
+  /** code unit → class: 0 none, 1 … nDense-1 dense columns, nDense … rare characters */
   private readonly classOf: Uint16Array;
-  private readonly nClasses: number;
+  private readonly nDense: number;
   private readonly goto: Int32Array | Uint16Array;
+  /** failure link of each state (renumbered) */
+  private readonly fail: Int32Array;
+  /** trie edges on rare characters: (state * nRare + rare class) → child state */
+  private readonly rareChild: Map<number, number>;
+  private readonly nRare: number;
   /** per node: start/end into outIds (patterns ending here, suffix outputs included) */
   private readonly outStart: Int32Array;
   private readonly outEnd: Int32Array;
@@ -21,15 +35,23 @@ export class LiteralAutomaton {
   /** `literals[i]` is reported as `ids[i]` (several literals may share an id's text; ids need not be unique). */
   constructor(literals: readonly string[], ids: readonly number[]) {
     const classOf = new Uint16Array(65536);
-    let nClasses = 1;
+    let nDense = 1;
     for (const l of literals) {
       for (let i = 0; i < l.length && i < MAX_LITERAL; i++) {
         const c = l.charCodeAt(i);
-        if (classOf[c] === 0) classOf[c] = nClasses++;
+        if (c < DENSE_LIMIT && classOf[c] === 0) classOf[c] = nDense++;
+      }
+    }
+    let nRare = 0;
+    for (const l of literals) {
+      for (let i = 0; i < l.length && i < MAX_LITERAL; i++) {
+        const c = l.charCodeAt(i);
+        if (c >= DENSE_LIMIT && classOf[c] === 0) classOf[c] = nDense + nRare++;
       }
     }
     this.classOf = classOf;
-    this.nClasses = nClasses;
+    this.nDense = nDense;
+    this.nRare = nRare;
     // trie
     const children: Array<Map<number, number>> = [new Map<number, number>()];
     const ends: number[][] = [[]];
@@ -51,31 +73,35 @@ export class LiteralAutomaton {
       ends[node]?.push(ids[k] ?? -1);
     }
     const nNodes = children.length;
-    const go = new Int32Array(nNodes * nClasses);
+    const go = new Int32Array(nNodes * nDense);
     const fail = new Int32Array(nNodes);
     const outs: number[][] = ends.map((e) => [...e]);
-    // BFS: fill the DFA row of each node from its failure node's row
-    const queue: number[] = [];
-    for (let c = 0; c < nClasses; c++) {
-      const child = children[0]?.get(c);
-      go[c] = child ?? 0;
-      if (child !== undefined) {
-        fail[child] = 0;
-        queue.push(child);
+    // failure of a child reached on a rare class: follow failures until a state has that edge (the root stops)
+    const rareGo = (s: number, cls: number): number => {
+      for (let t = s; ; t = fail[t] ?? 0) {
+        const c = children[t]?.get(cls);
+        if (c !== undefined) return c;
+        if (t === 0) return 0;
       }
+    };
+    // BFS: fill the dense row of each node from its failure node's row
+    const queue: number[] = [];
+    for (const [c, child] of children[0] ?? []) {
+      if (c < nDense) go[c] = child;
+      fail[child] = 0;
+      queue.push(child);
     }
     for (let qi = 0; qi < queue.length; qi++) {
       const node = queue[qi] ?? 0;
       const f = fail[node] ?? 0;
       const fo = outs[f];
       if (fo && fo.length > 0) outs[node]?.push(...fo);
-      for (let c = 0; c < nClasses; c++) {
-        const child = children[node]?.get(c);
-        if (child !== undefined) {
-          fail[child] = go[f * nClasses + c] ?? 0;
-          go[node * nClasses + c] = child;
-          queue.push(child);
-        } else go[node * nClasses + c] = go[f * nClasses + c] ?? 0;
+      for (let c = 0; c < nDense; c++) go[node * nDense + c] = go[f * nDense + c] ?? 0;
+      for (const [c, child] of children[node] ?? []) {
+        // a child's failure is where the failure of its parent goes on the same character
+        fail[child] = c < nDense ? (go[f * nDense + c] ?? 0) : rareGo(f, c);
+        if (c < nDense) go[node * nDense + c] = child;
+        queue.push(child);
       }
     }
     // states renumbered: those without output first (the root stays 0), so a scan tests `state >= firstOut`
@@ -86,9 +112,13 @@ export class LiteralAutomaton {
     for (let i = 1; i < nNodes; i++) if ((outs[i]?.length ?? 0) > 0) order.push(i);
     const newId = new Int32Array(nNodes);
     for (const [n, old] of order.entries()) newId[old] = n;
-    const remapped = new Int32Array(nNodes * nClasses);
+    const remapped = new Int32Array(nNodes * nDense);
+    this.fail = new Int32Array(nNodes);
+    this.rareChild = new Map<number, number>();
     for (const [n, old] of order.entries()) {
-      for (let c = 0; c < nClasses; c++) remapped[n * nClasses + c] = newId[go[old * nClasses + c] ?? 0] ?? 0;
+      for (let c = 0; c < nDense; c++) remapped[n * nDense + c] = newId[go[old * nDense + c] ?? 0] ?? 0;
+      this.fail[n] = newId[fail[old] ?? 0] ?? 0;
+      for (const [c, child] of children[old] ?? []) if (c >= nDense) this.rareChild.set(n * nRare + (c - nDense), newId[child] ?? 0);
     }
     // rows of 16-bit states when they fit: half the memory, fewer cache misses while scanning
     this.goto = nNodes <= 65535 ? Uint16Array.from(remapped) : remapped;
@@ -108,23 +138,42 @@ export class LiteralAutomaton {
     return this.outStart.length;
   }
 
+  /** Columns of the dense table (ASCII characters of the literals, plus one for all others). */
+  get denseColumns(): number {
+    return this.nDense;
+  }
+
+  /** The state after `node` on a rare character (class `rc` among the rare ones): the failure chain's first edge. */
+  private rareStep(node: number, rc: number): number {
+    const nr = this.nRare;
+    const fail = this.fail;
+    const edges = this.rareChild;
+    // the chain is at most as long as the state's depth (≤ MAX_LITERAL), ending at the root
+    for (let t = node; ; t = fail[t] ?? 0) {
+      const c = edges.get(t * nr + rc);
+      if (c !== undefined) return c;
+      if (t === 0) return 0;
+    }
+  }
+
   /** Stamps `stamp[id] = epoch` for every literal found in `text` (lower-cased by the caller); new ids go to `hits`. */
   scan(text: string, stamp: Uint32Array, epoch: number, hits: number[]): void {
     const go = this.goto;
     const cls = this.classOf;
-    const nc = this.nClasses;
+    const nd = this.nDense;
     const os = this.outStart;
     const oe = this.outEnd;
     const ids = this.outIds;
     const first = this.firstOut;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
-      node = go[node * nc + (cls[text.charCodeAt(i)] ?? 0)] ?? 0;
+      const k = cls[text.charCodeAt(i)] ?? 0;
+      node = k < nd ? (go[node * nd + k] ?? 0) : this.rareStep(node, k - nd);
       if (node < first) continue;
       const s = os[node] ?? 0;
       const e = oe[node] ?? 0;
-      for (let k = s; k < e; k++) {
-        const id = ids[k] ?? 0;
+      for (let j = s; j < e; j++) {
+        const id = ids[j] ?? 0;
         if (stamp[id] !== epoch) {
           stamp[id] = epoch;
           hits.push(id);

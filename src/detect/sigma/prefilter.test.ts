@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { LiteralAutomaton } from './prefilter.js';
+
+/*
+ * The automaton against String.includes: dense ASCII columns and characters outside ASCII (taken through failure
+ * links) mixed in literals and texts.
+ */
+
+const UNITS = ['a', 'b', '\\', '.', 'é', 'а', 'б', '\u{1F600}', '\u{1F601}', 'ſ'];
+
+function check(lits: string[], text: string): void {
+  const a = new LiteralAutomaton(lits, lits.map((_, i) => i));
+  const stamp = new Uint32Array(lits.length);
+  const hits: number[] = [];
+  a.scan(text, stamp, 3, hits);
+  for (const [i, l] of lits.entries()) assert.equal(stamp[i] === 3, text.includes(l), `${JSON.stringify(l)} in ${JSON.stringify(text)}`);
+  assert.equal(new Set(hits).size, hits.length);
+  assert.deepEqual(new Set(hits), new Set(lits.flatMap((l, i) => (text.includes(l) ? [i] : []))));
+}
+
+describe('LiteralAutomaton', () => {
+  test('finds exactly the literals that occur, ASCII and other characters mixed (against includes)', () => {
+    const word = fc.string({ unit: fc.constantFrom(...UNITS), minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 25 }), fc.string({ unit: fc.constantFrom(...UNITS, 'x', 'Z', '€'), maxLength: 60 }), check),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('texts built from the literals themselves (overlaps and failure chains through other characters)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'é', 'а', '\u{1F600}'), minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 8 }), (lits, picks) => {
+        const text = picks.map((p) => lits[p % lits.length] ?? '').join('');
+        check(lits, text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('characters outside ASCII are not table columns; a long text of them is scanned in bounded time', () => {
+    const lits = Array.from({ length: 2000 }, (_, i) => `x${String.fromCharCode(0x400 + i)}y`);
+    lits.push('ab', 'abc');
+    const a = new LiteralAutomaton(lits, lits.map((_, i) => i));
+    assert.ok(a.denseColumns <= 6, `dense columns: ${a.denseColumns}`);
+    const text = `${'x'.repeat(100_000)}${String.fromCharCode(0x400 + 7)}y${'\u0401'.repeat(100_000)}abc`;
+    const stamp = new Uint32Array(lits.length);
+    const hits: number[] = [];
+    const t0 = performance.now();
+    a.scan(text, stamp, 1, hits);
+    assert.ok(performance.now() - t0 < 2000);
+    assert.deepEqual(hits.sort((p, q) => p - q), [7, 2000, 2001]);
+  });
+});
