@@ -1,5 +1,5 @@
 import { isParseFailure, normalizeEvent, type EcsEvent } from '../schema/event.js';
-import type { AppendEvent, AppendResult, Store } from '../store/store.js';
+import type { AppendEvent, AppendResult, EncodedEvents, Store } from '../store/store.js';
 import type { RawRecord, Parser, StreamTransform } from './component.js';
 import { errorMessage } from './errors.js';
 import { BoundedQueue } from './queue.js';
@@ -20,7 +20,9 @@ export interface PipelineOptions {
 }
 
 interface Submission {
-  events: AppendEvent[];
+  /** the events in the store's form (encoded as they arrive: the event objects do not wait in the queue) */
+  encoded: EncodedEvents[];
+  count: number;
   /** committed with the events (a file source's read positions), see Store.committedState */
   state?: { key: string; value: string };
   resolve: (r: AppendResult) => void;
@@ -98,10 +100,19 @@ export class Pipeline {
         this.opts.telemetry.component(t.name, 'transform').error(errorMessage(err).slice(0, 60), 'process');
       }
     }
+    let encoded: EncodedEvents[];
+    try {
+      encoded = this.opts.store.encode(events);
+    } catch (err) {
+      this.sink.error('encode', 'append');
+      this.sink.dropped(events.length, 'store_write_failed', false);
+      throw err;
+    }
+    const count = events.length;
     return new Promise<AppendResult>((resolve, reject) => {
-      const sub: Submission = { events, resolve, reject, ...(state ? { state } : {}) };
-      if (urgent) this.queue.pushUrgent(sub, events.length);
-      else this.queue.push(sub, events.length).catch(reject);
+      const sub: Submission = { encoded, count, resolve, reject, ...(state ? { state } : {}) };
+      if (urgent) this.queue.pushUrgent(sub, count);
+      else this.queue.push(sub, count).catch(reject);
       this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
     });
   }
@@ -119,18 +130,20 @@ export class Pipeline {
   }
 
   private async write(subs: Submission[]): Promise<void> {
-    const all = subs.length === 1 ? (subs[0] as Submission).events : subs.flatMap((s) => s.events);
-    this.sink.received(all.length);
+    const all = subs.length === 1 ? (subs[0] as Submission).encoded : subs.flatMap((s) => s.encoded);
+    let count = 0;
+    for (const s of subs) count += s.count;
+    this.sink.received(count);
     try {
       // later submissions of the same key carry the newer value
       const state = new Map<string, string>();
       for (const s of subs) if (s.state) state.set(s.state.key, s.state.value);
-      const r = await this.opts.store.append(all, state.size > 0 ? { state: [...state].map(([key, value]) => ({ key, value })) } : {});
-      this.sink.sent(all.length);
-      for (const s of subs) s.resolve({ stored: s.events.length, batches: r.batches });
+      const r = await this.opts.store.appendEncoded(all, state.size > 0 ? { state: [...state].map(([key, value]) => ({ key, value })) } : {});
+      this.sink.sent(count);
+      for (const s of subs) s.resolve({ stored: s.count, batches: r.batches });
     } catch (err) {
       this.sink.error((err as { code?: string }).code ?? 'write', 'append');
-      this.sink.dropped(all.length, 'store_write_failed', false);
+      this.sink.dropped(count, 'store_write_failed', false);
       for (const s of subs) s.reject(err);
     }
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeBatch, encodeBatch } from './batch-codec.js';
-import type { StoredRow } from './row.js';
+import { decodeBatch, encodeBatch, encodeEvent, joinRows } from './batch-codec.js';
+import { toRow, type StoredRow } from './row.js';
+import type { EcsEvent } from '../schema/event.js';
 
 function row(over: Partial<StoredRow> = {}): StoredRow {
   return {
@@ -100,5 +101,31 @@ describe('batch codec', () => {
       [row({ userName: 'roo', hostName: 'tLabSZ' }), row({ ts: 2 })],
     ];
     for (const v of variants) assert.notDeepEqual(encodeBatch(v), enc, JSON.stringify(v[0]).slice(0, 120));
+  });
+
+  describe('encodeEvent (rows built straight from events) gives the text encodeRow(toRow()) gives', () => {
+    const nasty = 'a\u0000b\u0001c\u0002d\n\r\t"q" \\ 🙂 \u{10FFFF}';
+    const events: [EcsEvent, number][] = [
+      [{ '@timestamp': '2026-11-27T04:45:00.000Z', message: 'Failed password for root', source: { ip: '192.0.2.1' }, destination: { ip: '198.51.100.2' }, user: { name: 'root' }, host: { name: 'h' }, event: { dataset: 'sshd', outcome: 'failure' } }, 1_795_754_700_000],
+      [{ event: { dataset: 'x' } }, 0],
+      [{ message: nasty, user: { name: nasty }, host: { name: '' } }, -86_400_000],
+      // values that are not text: numbers and booleans become text, objects and arrays and long text are left out
+      [{ message: 42, source: { ip: 3232235777 }, user: { name: true }, host: { name: { nested: 1 } }, event: { dataset: ['a'], outcome: 'x'.repeat(2000) } }, 1_700_000_000_123.5],
+      [{ message: null, source: null, destination: { ip: null } }, Number.NaN],
+      [{ message: '' }, 8_640_000_000_000_000],
+      [{ 'source.ip': '10.0.0.1', message: undefined }, Infinity],
+    ];
+    for (const [i, [e, ts]] of events.entries()) {
+      test(`event ${i}`, () => {
+        const before = JSON.stringify(e);
+        assert.equal(encodeEvent(e, ts), encodeBatch([toRow(e, ts)]));
+        // the event is left as it was (the message is taken out of the document only while it is written)
+        assert.equal(JSON.stringify(e), before);
+      });
+    }
+    test('joined rows are the batch encodeBatch makes', () => {
+      const all = events.map(([e, ts]) => [e, ts] as const);
+      assert.equal(joinRows(all.map(([e, ts]) => encodeEvent(e, ts))), encodeBatch(all.map(([e, ts]) => toRow(e, ts))));
+    });
   });
 });

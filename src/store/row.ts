@@ -27,7 +27,7 @@ export const KEY_COLUMNS = [
   ['outcome', F.eventOutcome],
 ] as const;
 
-const PARTS = {
+export const KEY_PARTS = {
   sourceIp: F.sourceIp.split('.'),
   destinationIp: F.destinationIp.split('.'),
   userName: F.userName.split('.'),
@@ -36,37 +36,42 @@ const PARTS = {
   outcome: F.eventOutcome.split('.'),
 } as const;
 
-function keyString(v: unknown): string | null {
+export function keyString(v: unknown): string | null {
   if (typeof v === 'string') return v.length <= 1024 ? v : null;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return null;
 }
 
-export function toRow(event: EcsEvent, ts: number): StoredRow {
-  const message = event[F.message];
-  let doc: string;
-  let msg: string | null = null;
-  if (typeof message === 'string') {
-    // JSON.stringify leaves out undefined members: the message is kept once, in its own column.
-    msg = message;
-    event[F.message] = undefined;
-    try {
-      doc = JSON.stringify(event);
-    } finally {
-      event[F.message] = message;
-    }
-  } else {
-    doc = JSON.stringify(event);
+/** The event's `doc` column: its JSON without the message when the message is text (that has its own column). */
+export function docJson(event: EcsEvent, message: string | null): string {
+  if (message === null) return JSON.stringify(event);
+  // JSON.stringify leaves out undefined members: the message is kept once, in its own column.
+  event[F.message] = undefined;
+  try {
+    return JSON.stringify(event);
+  } finally {
+    event[F.message] = message;
   }
+}
+
+/** The event's message when it is text (stored in its own column), else null. */
+export function messageOf(event: EcsEvent): string | null {
+  const message = event[F.message];
+  return typeof message === 'string' ? message : null;
+}
+
+export function toRow(event: EcsEvent, ts: number): StoredRow {
+  const msg = messageOf(event);
+  const doc = docJson(event, msg);
   return {
     // whole milliseconds: time buckets and rollups divide it as an integer
     ts: Math.floor(ts),
-    sourceIp: keyString(getPathParts(event, PARTS.sourceIp)),
-    destinationIp: keyString(getPathParts(event, PARTS.destinationIp)),
-    userName: keyString(getPathParts(event, PARTS.userName)),
-    hostName: keyString(getPathParts(event, PARTS.hostName)),
-    dataset: keyString(getPathParts(event, PARTS.dataset)),
-    outcome: keyString(getPathParts(event, PARTS.outcome)),
+    sourceIp: keyString(getPathParts(event, KEY_PARTS.sourceIp)),
+    destinationIp: keyString(getPathParts(event, KEY_PARTS.destinationIp)),
+    userName: keyString(getPathParts(event, KEY_PARTS.userName)),
+    hostName: keyString(getPathParts(event, KEY_PARTS.hostName)),
+    dataset: keyString(getPathParts(event, KEY_PARTS.dataset)),
+    outcome: keyString(getPathParts(event, KEY_PARTS.outcome)),
     message: msg,
     doc,
   };

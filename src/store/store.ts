@@ -12,6 +12,15 @@ export interface AppendOptions {
   state?: readonly { key: string; value: string }[];
 }
 
+/**
+ * Events already in a store's stored form (`Store.encode`), in order. The pipeline encodes events as they arrive, so
+ * the event objects are not kept alive while they wait for the store. Opaque to everyone but the store that made it.
+ */
+export interface EncodedEvents {
+  readonly count: number;
+  readonly data: string;
+}
+
 export interface AppendResult {
   /** events durably committed */
   stored: number;
@@ -115,6 +124,10 @@ export interface Store {
   open(): Promise<void>;
   /** Resolves only once every event is durably committed and chained. */
   append(events: readonly AppendEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** The stored form of events, made now (synchronously): what `appendEncoded` takes. */
+  encode(events: readonly AppendEvent[]): EncodedEvents[];
+  /** `append` of events encoded earlier by this store (chunks in order; the same guarantees). */
+  appendEncoded(chunks: readonly EncodedEvents[], options?: AppendOptions): Promise<AppendResult>;
   /**
    * The latest value given as `state` to an append that committed: a crash never leaves events stored without the
    * value committed with them, nor the value without its events (a file source's read positions).

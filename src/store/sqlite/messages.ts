@@ -13,10 +13,16 @@ export type WriterRequest =
   | { type: 'checkpoint'; id: number }
   | { type: 'close'; id: number };
 
+/** The hot partition after a reply and how many events it holds (the store's `stats` reads it instead of counting). */
+export interface HotCount {
+  hot: number;
+  hotEvents: number;
+}
+
 export type WriterReply =
-  | { type: 'ready'; hot: number }
-  | { type: 'committed'; id: number; batch: number; partition: number; rotated?: number; walBytes: number }
-  | { type: 'rotated'; id: number; rotated?: number }
+  | ({ type: 'ready' } & HotCount)
+  | ({ type: 'committed'; id: number; batch: number; partition: number; rotated?: number; walBytes: number } & HotCount)
+  | ({ type: 'rotated'; id: number; rotated?: number } & HotCount)
   | { type: 'checkpointed'; id: number; busy: boolean; walBytes: number }
   | { type: 'closed'; id: number }
   | { type: 'error'; id: number; message: string; code?: string };

@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { VigilError } from '../../core/errors.js';
 import { startWorker } from '../../core/worker.js';
-import { encodeBatch } from '../batch-codec.js';
-import { toRow } from '../row.js';
-import type { AggregateRequest, AggregateResult, AppendEvent, AppendOptions, AppendResult, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
+import { encodeEvent, joinRows } from '../batch-codec.js';
+import type { AggregateRequest, AggregateResult, AppendEvent, AppendOptions, AppendResult, EncodedEvents, RetentionResult, SearchRequest, SearchResult, Store, StoreStats, VerifyReport } from '../store.js';
 import { aggregatePartitions } from './aggregate.js';
 import { FieldCatalog } from './fields.js';
 import { getState, putState } from './state.js';
 import { checkCommitState, readCommitState } from './commit-state.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
 import { removePartitionFiles, WAL_SIZE_LIMIT } from './hot-writer.js';
-import type { SealerReply, SealerRequest, WriterInit, WriterReply, WriterRequest } from './messages.js';
+import type { HotCount, SealerReply, SealerRequest, WriterInit, WriterReply, WriterRequest } from './messages.js';
 import { openPartition, type SyncMode } from './open.js';
 import { overlaps, searchPartitions, type PartitionHandle } from './search.js';
 import { verifyStore } from './verify.js';
@@ -81,6 +80,8 @@ export class SqliteStore implements Store {
   /** searches and aggregations in progress (they yield between partitions): read handles are not closed meanwhile */
   private reading = 0;
   private readonly fieldCatalog = new FieldCatalog();
+  /** the hot partition and its event count as the writer last reported them (stats reads these, not count(*)) */
+  private hotCount: HotCount | undefined;
   lastSealMs = 0;
 
   constructor(options: SqliteStoreOptions) {
@@ -118,7 +119,10 @@ export class SqliteStore implements Store {
     this.writer = writer;
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: WriterReply): void => {
-        if (m.type === 'ready') resolve();
+        if (m.type === 'ready') {
+          this.hotCount = { hot: m.hot, hotEvents: m.hotEvents };
+          resolve();
+        }
         else if (m.type === 'error') reject(new StoreWriteError('VIGIL_ERR_STORE_OPEN', `cannot open the store in ${dir}: ${m.message}`));
       };
       writer.once('message', onMsg);
@@ -150,6 +154,7 @@ export class SqliteStore implements Store {
 
   private onWriterMessage(m: WriterReply): void {
     if (m.type === 'ready') return;
+    if (m.type === 'committed' || m.type === 'rotated') this.hotCount = { hot: m.hot, hotEvents: m.hotEvents };
     if ((m.type === 'committed' || m.type === 'rotated') && m.rotated !== undefined) this.enqueueSeal(m.rotated);
     if (m.type === 'committed' && m.walBytes >= this.walResetAt) this.resetWal();
     const p = this.pending.get(m.id);
@@ -229,22 +234,53 @@ export class SqliteStore implements Store {
     });
   }
 
-  async append(events: readonly AppendEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  append(events: readonly AppendEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    return this.appendEncoded(this.encode(events), options);
+  }
+
+  /** Chunks of at most maxBatchEvents rows, each the batch text of its rows (batch-codec.ts). */
+  encode(events: readonly AppendEvent[]): EncodedEvents[] {
+    const chunks: EncodedEvents[] = [];
+    const max = this.opts.maxBatchEvents;
+    for (let i = 0; i < events.length; i += max) {
+      const n = Math.min(max, events.length - i);
+      const rows = new Array<string>(n);
+      for (let j = 0; j < n; j++) {
+        const e = events[i + j] as AppendEvent;
+        rows[j] = encodeEvent(e.event, e.ts);
+      }
+      chunks.push({ count: n, data: joinRows(rows) });
+    }
+    return chunks;
+  }
+
+  async appendEncoded(chunks: readonly EncodedEvents[], options: AppendOptions = {}): Promise<AppendResult> {
     const state = options.state?.map(({ key, value }): [string, string] => [key, value]);
     if (state) checkCommitState(state);
+    // consecutive chunks share one chained batch up to maxBatchEvents rows
+    const groups: { texts: string[]; count: number }[] = [];
+    let stored = 0;
+    for (const c of chunks) {
+      if (c.count === 0) continue;
+      const last = groups[groups.length - 1];
+      if (last && last.count + c.count <= this.opts.maxBatchEvents) {
+        last.texts.push(c.data);
+        last.count += c.count;
+      } else groups.push({ texts: [c.data], count: c.count });
+      stored += c.count;
+    }
     while (this.backlog() >= this.opts.maxSealBacklog && !this.closed) {
       await new Promise<void>((resolve) => this.sealWaiters.push(resolve));
     }
     const batches: number[] = [];
     const commits: Promise<WriterReply>[] = [];
-    for (let i = 0; i < events.length; i += this.opts.maxBatchEvents) {
-      const rows = events.slice(i, i + this.opts.maxBatchEvents).map((e) => toRow(e.event, e.ts));
+    groups.forEach((g, i) => {
       // the state commits with the last batch: once it is visible, every event of this append is
-      const last = i + this.opts.maxBatchEvents >= events.length;
-      commits.push(this.request({ type: 'append', id: 0, batch: encodeBatch(rows), ...(last && state ? { state } : {}) }));
-    }
+      const last = i === groups.length - 1;
+      commits.push(this.request({ type: 'append', id: 0, batch: joinRows(g.texts), ...(last && state ? { state } : {}) }));
+    });
     for (const r of await Promise.all(commits)) if (r.type === 'committed') batches.push(r.batch);
-    return { stored: events.length, batches };
+    return { stored, batches };
   }
 
   private handle(p: PartitionInfo): Database.Database {
@@ -387,7 +423,9 @@ export class SqliteStore implements Store {
     for (const p of parts) {
       s.partitions[p.state]++;
       const path = join(this.opts.dir, p.file);
-      if (p.state === 'hot') {
+      if (p.state === 'hot' && this.hotCount?.hot === p.id) s.events += this.hotCount.hotEvents;
+      else if (p.state === 'hot') {
+        // read-only (beside a server), or a partition the writer has not reported yet
         const db = this.handle(p);
         s.events += (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
       } else s.events += p.events;

@@ -14,7 +14,7 @@ function send(msg: WriterReply): void {
 let writer: HotWriter | undefined;
 try {
   writer = new HotWriter(init);
-  send({ type: 'ready', hot: writer.hotPartition() });
+  send({ type: 'ready', ...writer.hotCount() });
 } catch (err) {
   const code = systemErrorCode(err);
   send({ type: 'error', id: 0, message: errorMessage(err), ...(code ? { code } : {}) });
@@ -27,7 +27,7 @@ port.on('message', (req: WriterRequest) => {
     switch (req.type) {
       case 'append': {
         const c = w.append(req.batch, req.state);
-        send({ type: 'committed', id: req.id, batch: c.batch, partition: c.partition, walBytes: c.walBytes, ...(c.rotated !== undefined ? { rotated: c.rotated } : {}) });
+        send({ type: 'committed', id: req.id, batch: c.batch, partition: c.partition, walBytes: c.walBytes, ...(c.rotated !== undefined ? { rotated: c.rotated } : {}), ...w.hotCount() });
         break;
       }
       case 'checkpoint':
@@ -35,7 +35,7 @@ port.on('message', (req: WriterRequest) => {
         break;
       case 'rotate': {
         const rotated = w.maybeRotate(Date.now(), req.force);
-        send({ type: 'rotated', id: req.id, ...(rotated !== undefined ? { rotated } : {}) });
+        send({ type: 'rotated', id: req.id, ...(rotated !== undefined ? { rotated } : {}), ...w.hotCount() });
         break;
       }
       case 'close':
