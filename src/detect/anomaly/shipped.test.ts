@@ -60,3 +60,32 @@ test('outbound bytes: 1 MB per 5 minutes for an hour, then 600 MB', () => {
   const inbound = d.observe({ source: { ip: '10.7.0.6' }, network: { direction: 'inbound', bytes: 900_000_000 } }, t, t);
   assert.equal(inbound, undefined);
 });
+
+test('authentication failures for the hour of the week: a nightly scanner is learnt; the same burst in the afternoon alerts', () => {
+  const d = shipped();
+  const title = 'Authentication failures far above the usual for this hour of the week';
+  const t0 = Date.parse('2026-11-02T00:00:00Z'); // a Monday
+  const day = 86_400_000;
+  const fail = { event: { category: ['authentication'], outcome: 'failure' }, host: { name: 'bastion-2' } };
+  const alerts: { t: number; a: AlertInput }[] = [];
+  const feed = (t: number, n: number): void => {
+    for (let k = 0; k < n; k++) for (const a of d.observe(fail, t + k, t + k) ?? []) if (a.rule.title === title) alerts.push({ t: t + k, a });
+  };
+  // three failures every 10 minutes, and a scanner's 1,000 failures from 02:00 every night, for three weeks
+  for (let t = t0; t < t0 + 21 * day; t += 600_000) feed(t, 3 + ((t - t0) % day === 2 * 3_600_000 ? 1000 : 0));
+  assert.ok(alerts.some((x) => x.t < t0 + 7 * day), 'the first week: the slots are learning, the EWMA alerts');
+  assert.deepEqual(
+    alerts.filter((x) => x.t >= t0 + 14 * day).map((x) => x.a.explanation[0]),
+    [],
+    'the third week: the scanner is usual at 02:00',
+  );
+  // Wednesday of the fourth week, 14:00
+  const at = t0 + 23 * day + 14 * 3_600_000;
+  feed(t0 + 21 * day, 1);
+  feed(at, 1000);
+  const [late, ...more] = alerts.filter((x) => x.t >= t0 + 21 * day);
+  assert.equal(more.length, 0);
+  assert.deepEqual(late?.a.group, { 'host.name': 'bastion-2' });
+  assert.equal(late.a.value, 200, 'raised at the minimum');
+  assert.match(late.a.explanation[1] ?? '', /the Wednesday 14:00–15:00 UTC slot: 3 weeks of 6 buckets/);
+});
