@@ -86,5 +86,5 @@ test('the shipped rules load without problems, with the ids `vigil simulate` exp
   const ids = new Map(set.anomaly?.rules.map((r) => [r.meta.id, r.type]));
   assert.equal(ids.get('70c4ef5e-313f-4014-b21b-25d6ac6d3063'), 'baseline');
   assert.equal(ids.get('86b1b492-6cdf-4553-92ea-e8fadc34756f'), 'silence');
-  assert.equal(ids.size, 5);
+  assert.equal(ids.size, 6);
 });
