@@ -45,6 +45,18 @@ async function healthSyslog(t: Target): Promise<{ host: string; port: number } |
   }
 }
 
+/** Whether the target reports a rule disabled (switched off through the API, or stopped for errors); never throws. */
+async function disabled(t: Target, rule: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${t.base}/api/v1/rules/${encodeURIComponent(rule)}`, { headers: { authorization: `Bearer ${t.token}` }, signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) return false;
+    const body = (await res.json()) as { enabled?: unknown };
+    return body.enabled === false;
+  } catch {
+    return false;
+  }
+}
+
 function table(results: readonly ScenarioResult[]): string {
   const rows = [['SCENARIO', 'EXPECTED RULE', 'RESULT', 'ALERT', 'LATENCY'], ...results.map((r) => [r.scenario, r.rule, r.passed ? 'passed' : 'FAILED', r.alert_id ?? '-', r.latency_ms !== undefined ? `${(r.latency_ms / 1000).toFixed(2)} s` : '-'])];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -102,6 +114,8 @@ export function simulateCommand(program: Command): void {
         else sender = () => Promise.resolve(ingestSender(base, token));
       }
       const results = await Promise.all(unique.map((s) => runScenario(s, t, loaded, sender, deadline)));
+      // a missing alert whose rule is loaded but disabled says so
+      for (const r of results) if (!r.passed && r.error !== undefined && loaded.has(r.rule) && (await disabled(t, r.rule))) r.error += ' (the target reports the rule disabled)';
       const passed = results.every((r) => r.passed);
       process.stdout.write(opts.json ? `${JSON.stringify({ passed, results })}\n` : table(results));
       if (!passed) process.exitCode = 1;
