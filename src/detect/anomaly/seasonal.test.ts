@@ -66,6 +66,15 @@ test('a gap of empty buckets is folded into the right slots in bounded work, as 
   slotFold(s, 5, 100, alpha);
   slotGap(s, T0, T0 + 1000 * 365 * DAY, 1000, alpha);
   assert.equal(slotEwma(s, 5).mean, 0);
+  // a damaged saved bucket time (far in the past, not on a bucket boundary) cannot make the fold loop
+  const t0 = performance.now();
+  for (const from of [-1e300, -8.64e15 + 0.5, T0 + 0.25, Number.MIN_SAFE_INTEGER]) {
+    const z = newSlots();
+    slotFold(z, 9, 7, alpha);
+    slotGap(z, from, T0 + WEEK, MIN10, alpha);
+    assert.ok(slotEwma(z, 9).mean >= 0 && slotEwma(z, 9).mean <= 7, String(from));
+  }
+  assert.ok(performance.now() - t0 < 1000);
 });
 
 test('slots survive their saved text; a damaged text is refused or cleaned', () => {

@@ -18,6 +18,8 @@ const EPOCH_SLOT = 3 * 24;
 const MEAN = 0;
 const VAR = WEEK_SLOTS;
 const N = 2 * WEEK_SLOTS;
+/** Longest gap folded slot by slot, in weeks; a longer one zeroes every slot. */
+const MAX_GAP_WEEKS = 10_000;
 /** Bytes of slot data per key. */
 export const SLOT_BYTES = 3 * WEEK_SLOTS * Float32Array.BYTES_PER_ELEMENT;
 
@@ -102,9 +104,14 @@ export function slotGap(s: Float32Array, from: number, to: number, bucketMs: num
   const total = Math.floor((to - first) / bucketMs);
   const weekBuckets = WEEK_MS / bucketMs;
   const weeks = Math.floor(total / weekBuckets);
+  if (!(total <= Number.MAX_SAFE_INTEGER) || weeks > MAX_GAP_WEEKS) {
+    // beyond any memory (or a damaged saved time): every slot is simply zero
+    for (let i = 0; i < WEEK_SLOTS; i++) slotZeros(s, i, MAX_GAP_WEEKS * (HOUR_MS / bucketMs), alpha);
+    return;
+  }
   let left = total - weeks * weekBuckets;
   let t = first + weeks * WEEK_MS;
-  while (left > 0) {
+  for (let steps = 0; left > 0 && steps <= WEEK_SLOTS + 1; steps++) {
     const hourEnd = (Math.floor(t / HOUR_MS) + 1) * HOUR_MS;
     const inHour = Math.min(left, Math.max(1, Math.ceil((hourEnd - t) / bucketMs)));
     counts[slotOf(t)] = (counts[slotOf(t)] ?? 0) + inHour;
