@@ -194,16 +194,21 @@ export class RuleAdmin {
       restore();
       throw e;
     }
-    const mine = next.problems.filter((p) => p.location.file === target);
+    // problems in the upload, and new ones its ids cause elsewhere (an id taken from a rule another loader reads
+    // first, such as a shipped baseline rule, would drop that rule)
+    const before = new Set(engine.rules.problems.map(problemKey));
+    const mine = next.problems.filter((p) => p.location.file === target || (p.ruleId !== undefined && ids.has(p.ruleId) && !before.has(problemKey(p))));
     if (mine.length > 0) {
       restore();
-      return { ok: false, rules: [...ids], problems: mine.map((p) => problemJson(p, 'upload')) };
+      return { ok: false, rules: [...ids], problems: mine.map((p) => problemJson(p, p.location.file === target ? 'upload' : p.location.file)) };
     }
     engine.replaceRules(next);
     this.log(`rules: uploaded ${[...ids].join(', ')} (${target})${replaced.size > 0 ? `, replacing ${replaced.size} earlier upload(s)` : ''}`);
     return { ok: true, rules: [...ids], problems: [], file: target };
   }
 }
+
+const problemKey = (p: RuleProblem): string => JSON.stringify([p.code, p.ruleId, p.location.file, p.location.line, p.location.column]);
 
 /** Writes a file through a temporary name and a rename, so a crash leaves the old or the new text. */
 function atomicWrite(path: string, text: string): void {

@@ -23,6 +23,8 @@ const SHIPPED_SPIKE = '70c4ef5e-313f-4014-b21b-25d6ac6d3063';
 const BASE = 'c0b6a3f2-5e41-4d7a-9a8e-2f1d0c9b8a71';
 const QUIET = 'd4e2f7a1-8b3c-4e59-a06d-7c1b2a3f4e50';
 const SIGMA = 'e8a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b';
+/** the shipped SSH brute-force correlation */
+const BRUTE = '3f9d6c52-8a1e-4c57-b0d4-6e2a9f41c7a3';
 
 const baseline = (title: string, min: number): string => `title: ${title}
 id: ${BASE}
@@ -103,6 +105,17 @@ test('baseline and silence rules: uploaded, checked, hot-added; a changed one st
   assert.equal((noId.body['problems'] as Json[])[0]?.['code'], 'VIGIL_RULE_NO_ID');
   const hunted = await s.api('/api/v1/rules', { method: 'POST', body: { yaml: baseline('x', 5), hunt_from: '-1h' } });
   assert.equal(hunted.status, 400, JSON.stringify(hunted.body));
+  // an id another rule has: refused, whichever loader would keep which (the shipped rules stay as they are)
+  const takesShipped = await s.api('/api/v1/rules', { method: 'POST', body: SIGMA_RULE.replace(SIGMA, SHIPPED_SPIKE), contentType: 'application/yaml' });
+  assert.equal(takesShipped.status, 400, JSON.stringify(takesShipped.body));
+  const dup = (takesShipped.body['problems'] as Json[])[0];
+  assert.equal(dup?.['code'], 'VIGIL_ANOMALY_DUPLICATE_ID', JSON.stringify(dup));
+  assert.match(String(dup?.['file']), /rules\/anomaly\/traffic_spike\.yml$/);
+  const takesSigma = await s.api('/api/v1/rules', { method: 'POST', body: baseline('x', 5).replace(BASE, BRUTE), contentType: 'application/yaml' });
+  assert.equal(takesSigma.status, 400, JSON.stringify(takesSigma.body));
+  assert.equal((takesSigma.body['problems'] as Json[])[0]?.['code'], 'VIGIL_ANOMALY_DUPLICATE_ID');
+  assert.equal((await status(s, SHIPPED_SPIKE))?.['kind'], 'anomaly');
+  assert.equal((await status(s, BRUTE))?.['kind'], 'correlation');
   assert.deepEqual(uploaded(), []);
 
   // a shipped baseline rule learns one key from an address
