@@ -8,7 +8,7 @@ import { AnomalyRunner } from './anomaly/runner.js';
 import type { RuleSet } from './ruleset.js';
 import { ECS_FIELDS, fieldGetter, SlotCache, type Getter } from './sigma/fields.js';
 import type { EvidenceRef, FieldReader, Firing } from './sigma/correlation/index.js';
-import { loadState, saveState } from './state.js';
+import { loadState, saveStateSliced } from './state.js';
 import type { RuleMeta } from './types.js';
 
 export interface EngineOptions {
@@ -94,6 +94,8 @@ export class DetectionEngine implements StreamTransform {
   private readonly inflight = new Set<Promise<unknown>>();
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  /** the state save under way, if any */
+  private saving: Promise<boolean> | undefined;
   private readonly hits = new Map<string, number>();
   private readonly alertCounts = new Map<string, number>();
   private readonly tel: ComponentTelemetry | undefined;
@@ -146,23 +148,36 @@ export class DetectionEngine implements StreamTransform {
     }
     const every = this.opts.snapshotEveryMs ?? 30_000;
     if (every > 0) {
-      this.timer = setInterval(() => this.snapshot(), every);
+      this.timer = setInterval(() => void this.snapshot(), every);
       this.timer.unref();
     }
   }
 
-  /** Writes the correlation state now (errors are reported, never thrown). */
-  snapshot(): boolean {
+  /**
+   * Writes the correlation state now, in time slices between events (a large state must not stall detection), and
+   * the baseline state; true when written. Errors are reported, never thrown. One save at a time: a call while one
+   * runs waits for it and then saves again.
+   */
+  async snapshot(): Promise<boolean> {
     const dir = this.opts.dataDir;
     if (dir === undefined) return false;
+    while (this.saving) await this.saving;
+    const run = (async (): Promise<boolean> => {
+      try {
+        await saveStateSliced(dir, this.rules.correlator.snapshotJson(), this.now());
+        this.anomaly.save();
+        return true;
+      } catch (e) {
+        this.tel?.error('snapshot_failed', 'snapshot');
+        this.log(`detection: cannot save state: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      }
+    })();
+    this.saving = run;
     try {
-      saveState(dir, this.rules.correlator.snapshot(), this.now());
-      this.anomaly.save();
-      return true;
-    } catch (e) {
-      this.tel?.error('snapshot_failed', 'snapshot');
-      this.log(`detection: cannot save state: ${e instanceof Error ? e.message : String(e)}`);
-      return false;
+      return await run;
+    } finally {
+      if (this.saving === run) this.saving = undefined;
     }
   }
 
@@ -269,7 +284,7 @@ export class DetectionEngine implements StreamTransform {
     this.timer = undefined;
     this.anomaly.stop();
     await this.flush();
-    this.snapshot();
+    await this.snapshot();
   }
 
   /** Loaded rules with their status and counts (GET /api/v1/rules). */

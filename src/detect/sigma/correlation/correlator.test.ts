@@ -356,6 +356,29 @@ test('snapshot and restore: half the events before, half after, one alert', () =
   assert.equal(c3.restore(saved), 0);
 });
 
+test('the compact JSON snapshot (written in pieces) restores the same windows, evidence fields written once', () => {
+  const text = `${COUNT('{ gte: 4 }', '1m')}\n---\ntitle: Spray\nid: spray\ncorrelation: { type: event_count, rules: [failed_login], group-by: [user.name], timespan: 1m, condition: { gte: 4 } }\n`;
+  const { c } = build(text);
+  const shared = { 'source.ip': 'x', 'user.name': 'root', message: 'Failed password for root from x' };
+  const see = (t: number): Firing[] => c.observe('failed', t, (f) => shared[f as keyof typeof shared], [{ id: `failed-${t}`, t, seq: 0, rule: 'failed', fields: shared }]);
+  see(0);
+  see(1000);
+  const json = [...c.snapshotJson()].join('');
+  const saved = JSON.parse(json) as Parameters<Correlator['restore']>[0];
+  assert.equal(saved.version, 2);
+  assert.equal(json.split('Failed password for root').length - 1, 1, 'one event matched by two correlations: its fields are written once');
+  const { c: c2 } = build(text);
+  assert.equal(c2.restore(saved), 2);
+  const again = (t: number): Firing[] => c2.observe('failed', t, (f) => shared[f as keyof typeof shared], [{ id: `failed-${t}`, t, seq: 0, rule: 'failed', fields: shared }]);
+  assert.deepEqual(fired(again(2000)), []);
+  const f = again(3000);
+  assert.deepEqual(fired(f).sort(), ['bf', 'spray']);
+  assert.deepEqual(f[0]?.evidence.map((e) => [e.id, e.rule, e.fields['message']]), [0, 1000, 2000, 3000].map((t) => [`failed-${t}`, 'failed', shared.message]));
+  // the in-memory form restores the same
+  const { c: c3 } = build(text);
+  assert.equal(c3.restore(c.snapshot()), 2);
+});
+
 test('invalid correlations are problems with codes, never exceptions', () => {
   const cases: Array<[string, string]> = [
     [COUNT('{ gte: 3 }', '10x'), 'SIGMA_CORR_BAD_TIMESPAN'],

@@ -1,6 +1,7 @@
 import { LruMap } from '../../anomaly/keys.js';
 import type { RuleMeta, RuleProblem } from '../../types.js';
 import { describeCriteria, testCriteria, type CorrelationRule, type Criterion } from './model.js';
+import { expandCompact, groupJson, Interner, type CompactSnapshot } from './snapshot-json.js';
 import { WindowAggregate, insertSorted, lowerBound, upperBound, type Entry, type EvidenceRef } from './window.js';
 
 export interface CorrelatorOptions {
@@ -362,8 +363,28 @@ export class Correlator {
     return { version: 1, seq: this.seq, rules };
   }
 
+  /**
+   * The state as JSON text (a CompactSnapshot), one group per piece, so that it can be written in time slices
+   * between events. Each group is read when its piece is made: a group that changes meanwhile is saved as it is then.
+   */
+  *snapshotJson(): Generator<string> {
+    const sources = new Interner<string>();
+    const fields = new Interner<EvidenceRef['fields']>();
+    const plan = [...this.nodes].map(([id, node]) => ({ id, fingerprint: node.rule.fingerprint, groups: [...node.groups.entries()] }));
+    yield '{"version":2,"rules":{';
+    for (const [i, r] of plan.entries()) {
+      yield `${i === 0 ? '' : ','}${JSON.stringify(r.id)}:{"fingerprint":${JSON.stringify(r.fingerprint)},"groups":[`;
+      for (const [j, [key, g]] of r.groups.entries()) yield (j === 0 ? '' : ',') + groupJson(key, g, sources, fields);
+      yield ']}';
+    }
+    yield `},"sources":${JSON.stringify(sources.list)},"fields":[`;
+    for (let i = 0; i < fields.list.length; i += 200) yield (i === 0 ? '' : ',') + fields.list.slice(i, i + 200).map((f) => JSON.stringify(f)).join(',');
+    yield `],"seq":${this.seq}}`;
+  }
+
   /** Restores saved windows; state of rules that changed (fingerprint) or no longer exist is ignored. Returns groups restored. */
-  restore(s: CorrelatorSnapshot): number {
+  restore(saved: CorrelatorSnapshot | CompactSnapshot): number {
+    const s = saved.version === 2 ? expandCompact(saved) : saved;
     if (s.version !== 1) return 0;
     if (Number.isFinite(s.seq) && s.seq > this.seq) this.seq = s.seq;
     let restored = 0;
