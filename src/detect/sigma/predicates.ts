@@ -3,6 +3,7 @@ import type { LogSource, DetectionItem } from './model.js';
 import { applyModifiers, compileSigmaRegex, type Alt, type ItemSpec, type TimePart } from './modifiers.js';
 import { foldParts, patternTest, type StrTest } from './pattern.js';
 import { chainTest } from './regex-chain.js';
+import { regexNeed } from './regex-literals.js';
 import { fieldGetter, fieldKey, keywordKey, keywordTexts, slotOf, texts, type EventView, type Getter } from './fields.js';
 
 /*
@@ -125,7 +126,10 @@ function altNeed(a: Alt, implicitContains: boolean): { lit?: string; exact?: str
   if (!implicitContains && a.parts.length === 0) return { exact: [''] };
   let best = '';
   for (const p of a.parts) if (p.t === 'lit' && p.s.length > best.length) best = p.s;
-  return best.length >= 2 ? { lit: best.toLowerCase() } : undefined;
+  // one character outside ASCII (homoglyphs, emoji, direction marks) is rare enough in log values to look for alone;
+  // capital sigma is not: it lower-cases by context (final form)
+  const rareOne = best.length === 1 && best.charCodeAt(0) >= 0x80 && best !== '\u03a3';
+  return best.length >= 2 || rareOne ? { lit: best.toLowerCase() } : undefined;
 }
 
 function needOf(spec: ItemSpec, key: string, implicitContains: boolean): Need | undefined {
@@ -152,6 +156,30 @@ function needOf(spec: ItemSpec, key: string, implicitContains: boolean): Need | 
     }
     if (ok && score > bestScore) {
       best = n;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A regex item's need: under `all` one value's literals (the best), else every value's (see regexNeed). */
+function regexItemNeed(spec: ItemSpec, key: string): Need | undefined {
+  const groups = spec.all ? spec.values : [spec.values.flat()];
+  let best: Need | undefined;
+  let bestScore = -1;
+  for (const alts of groups) {
+    const lits: string[] = [];
+    for (const a of alts) {
+      const l = a.kind === 'str' ? regexNeed(compileSigmaRegex(a.raw, spec.re)) : undefined;
+      if (!l) {
+        lits.length = 0;
+        break;
+      }
+      lits.push(...l);
+    }
+    const score = lits.length > 0 ? Math.min(...lits.map((l) => l.length)) : -1;
+    if (score > bestScore) {
+      best = { key, lits: [...new Set(lits)], exact: [] };
       bestScore = score;
     }
   }
@@ -288,7 +316,7 @@ export function compileItem(item: DetectionItem, ls: LogSource, placeholders: Re
         return false;
       });
       const test: Pred = preds.length === 1 && preds[0] ? preds[0] : spec.all ? (v) => preds.every((p) => p(v)) : (v) => preds.some((p) => p(v));
-      return { test, need: undefined, cost: 2, text, get };
+      return { test, need: regexItemNeed(spec, key), cost: 2, text, get };
     }
     case 'cidr': {
       const t = cidrTest(spec);
