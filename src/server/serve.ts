@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Config } from '../core/config.js';
 import { acquireLock, makeDataDir } from '../core/lockfile.js';
 import { Pipeline } from '../core/pipeline.js';
@@ -120,6 +122,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
       };
     },
   });
+  const connections = trackConnections(app.server);
   const retention = setInterval(() => {
     store.applyRetention(Date.now()).catch((err: unknown) => process.emitWarning(`retention failed: ${String(err)}`));
   }, 3_600_000);
@@ -153,16 +156,10 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
       stopping ??= (async () => {
         clearInterval(retention);
         const t0 = Date.now();
-        // Stop accepting; in-flight requests finish (their events are committed first). Their keep-alive connections
-        // turn idle only afterwards, and close() would then wait out the client's keep-alive (72 s by default), so
-        // idle connections are closed as they appear.
+        // Stop accepting; requests received in full are answered (their events are committed first), every other
+        // connection is closed at once: see trackConnections.
         await stopStep('sources', stopSources(), log);
-        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-        try {
-          await stopStep('HTTP connections', app.close(), log);
-        } finally {
-          clearInterval(sweep);
-        }
+        await stopStep('HTTP connections', closeApp(app, connections, log), log);
         await stopStep('intel', intel.stop(), log);
         await stopStep('detection', detection.stop(), log);
         await stopStep('pipeline drain', pipeline.drain(), log);
@@ -188,5 +185,68 @@ async function stopStep<T>(what: string, p: Promise<T>, log: (m: string) => void
     return await p;
   } finally {
     clearInterval(timer);
+  }
+}
+
+/** A request received in full is given this long to be answered once the stop begins; then its connection is cut. */
+const ANSWER_GRACE_MS = 10_000;
+
+interface Connections {
+  /** Closes every connection that is not waiting for the answer to a request received in full. */
+  closeUnanswered(): void;
+  /** Closes every connection; returns how many there were. */
+  closeAll(): number;
+}
+
+/**
+ * Follows the API's connections so that a stop waits only for the answers to requests received in full (an ingest
+ * is answered once its events are committed). Node stops enforcing its header and request timeouts once the server
+ * is closing, and Node's idle sweep leaves alone a connection that never sent a byte or sent part of a request, so
+ * such a client (a keep-alive connection opened but unused, a request or body half sent) would otherwise hold the
+ * stop until it gave up itself (fetch waits 300 s for an answer). Nothing of a partly received request was accepted,
+ * so closing it loses nothing.
+ */
+function trackConnections(server: Server): Connections {
+  /** each open connection and the request it is answering, if any */
+  const open = new Map<Socket, IncomingMessage | undefined>();
+  server.on('connection', (socket: Socket) => {
+    open.set(socket, undefined);
+    socket.once('close', () => open.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: NodeJS.EventEmitter) => {
+    const socket = req.socket;
+    if (!open.has(socket)) return;
+    open.set(socket, req);
+    res.once('close', () => {
+      if (open.get(socket) === req) open.set(socket, undefined);
+    });
+  });
+  return {
+    closeUnanswered: () => {
+      for (const [socket, req] of open) if (req === undefined || !req.complete) socket.destroy();
+    },
+    closeAll: () => {
+      const n = open.size;
+      for (const socket of open.keys()) socket.destroy();
+      return n;
+    },
+  };
+}
+
+/** Closes the API: answers what was received in full (for at most ANSWER_GRACE_MS), closes every other connection. */
+async function closeApp(app: FastifyInstance, connections: Connections, log: (m: string) => void): Promise<void> {
+  const closed = app.close();
+  connections.closeUnanswered();
+  // connections turn unanswered as their answers end (keep-alive) or as they open (a client that was connecting)
+  const sweep = setInterval(() => connections.closeUnanswered(), 50);
+  const cut = setTimeout(() => {
+    const n = connections.closeAll();
+    if (n > 0) log(`stopping: closed ${n} HTTP connection(s) whose requests were not answered within ${ANSWER_GRACE_MS / 1000} s`);
+  }, ANSWER_GRACE_MS);
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(cut);
   }
 }
