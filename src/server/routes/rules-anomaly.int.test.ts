@@ -23,6 +23,7 @@ const SHIPPED_SPIKE = '70c4ef5e-313f-4014-b21b-25d6ac6d3063';
 const BASE = 'c0b6a3f2-5e41-4d7a-9a8e-2f1d0c9b8a71';
 const QUIET = 'd4e2f7a1-8b3c-4e59-a06d-7c1b2a3f4e50';
 const SIGMA = 'e8a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b';
+const COMBINED = 'f1e2d3c4-b5a6-4978-8a6b-5c4d3e2f1a0b';
 /** the shipped SSH brute-force correlation */
 const BRUTE = '3f9d6c52-8a1e-4c57-b0d4-6e2a9f41c7a3';
 
@@ -170,6 +171,16 @@ test('baseline and silence rules: uploaded, checked, hot-added; a changed one st
   assert.equal(await groups(s, SHIPPED_SPIKE), shippedGroups);
   await ingest(s, [`${syslogTime()} anom-b app[9]: one line`]);
   await until('changed rule learns', async () => (await groups(s, BASE)) === 1);
+
+  // a file defining an id an earlier upload defined replaces that upload (a silence rule's id here); unchanged, the
+  // silence rule keeps its keys (anom-a and anom-b) though it now lives in another file
+  assert.equal(await groups(s, QUIET), 2);
+  const combined = await s.api('/api/v1/rules', { method: 'POST', body: `${SIGMA_RULE.replace(SIGMA, COMBINED).replace('marker-gamma', 'marker-epsilon')}---\n${SILENCE}`, contentType: 'application/yaml' });
+  assert.equal(combined.status, 201, JSON.stringify(combined.body));
+  assert.deepEqual(combined.body['rules'], [COMBINED, QUIET]);
+  assert.deepEqual(uploaded(), [BASE, COMBINED, SIGMA].map((x) => `${x}.yml`).sort());
+  assert.equal(await groups(s, QUIET), 2);
+  assert.match(String((await status(s, QUIET))?.['file']), new RegExp(`${COMBINED}\\.yml$`));
 
   // restart: the uploads are loaded at start
   await s.stop();
