@@ -1,7 +1,7 @@
 import { LruMap } from '../../anomaly/keys.js';
 import type { RuleMeta, RuleProblem } from '../../types.js';
 import { describeCriteria, testCriteria, type CorrelationRule, type Criterion } from './model.js';
-import { expandCompact, groupJson, Interner, type CompactSnapshot } from './snapshot-json.js';
+import { expandCompact, groupJson, Interner, savedWindow, type CompactSnapshot } from './snapshot-json.js';
 import { WindowAggregate, insertSorted, lowerBound, upperBound, type Entry, type EvidenceRef } from './window.js';
 
 export interface CorrelatorOptions {
@@ -348,15 +348,7 @@ export class Correlator {
     for (const [id, node] of this.nodes) {
       const groups: SavedGroup[] = [];
       for (const [key, g] of node.groups.entries()) {
-        groups.push({
-          key,
-          values: g.values,
-          entries: g.entries.map((e) => [e.t, e.seq, e.r, e.v ?? null]),
-          maxTime: Number.isFinite(g.maxTime) ? g.maxTime : 0,
-          firedAt: g.firedAt,
-          armed: g.armed,
-          evidence: g.evidence.map((e) => ({ id: e.id, t: e.t, seq: e.seq, rule: e.rule, fields: e.fields })),
-        });
+        groups.push({ ...savedWindow(key, g), evidence: g.evidence.map((e) => ({ id: e.id, t: e.t, seq: e.seq, rule: e.rule, fields: e.fields })) });
       }
       rules[id] = { fingerprint: node.rule.fingerprint, groups };
     }

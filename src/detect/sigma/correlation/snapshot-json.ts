@@ -43,17 +43,21 @@ export class Interner<T> {
   }
 }
 
-/** One group as JSON text, its evidence pointing into the tables. */
-export function groupJson(key: string, g: LiveGroup, sources: Interner<string>, fields: Interner<EvidenceRef['fields']>): string {
-  const c: CompactGroup = {
+/** A group's window as saved (both forms): everything but its evidence. */
+export function savedWindow(key: string, g: LiveGroup): Omit<SavedGroup, 'evidence'> {
+  return {
     key,
     values: g.values,
     entries: g.entries.map((e) => [e.t, e.seq, e.r, e.v ?? null]),
     maxTime: Number.isFinite(g.maxTime) ? g.maxTime : 0,
     firedAt: g.firedAt,
     armed: g.armed,
-    evidence: g.evidence.map((e) => [e.id, e.t, e.seq, sources.of(e.rule), fields.of(e.fields)]),
   };
+}
+
+/** One group as JSON text, its evidence pointing into the tables. */
+export function groupJson(key: string, g: LiveGroup, sources: Interner<string>, fields: Interner<EvidenceRef['fields']>): string {
+  const c: CompactGroup = { ...savedWindow(key, g), evidence: g.evidence.map((e) => [e.id, e.t, e.seq, sources.of(e.rule), fields.of(e.fields)]) };
   return JSON.stringify(c);
 }
 
