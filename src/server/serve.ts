@@ -12,7 +12,6 @@ import type { Source } from '../core/component.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { DetectionEngine } from '../detect/engine.js';
-import { loadRuleSet } from '../detect/ruleset.js';
 import { RuleAdmin } from '../detect/uploads.js';
 import { IntelService } from '../enrich/intel/service.js';
 import { tailHubFor } from '../search/tail.js';
@@ -50,7 +49,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   const log = (m: string): void => void process.stderr.write(`vigil: ${m}\n`);
   // rules uploaded through the API (DATA_DIR/rules/uploaded) load with the configured ones
   const ruleAdmin = new RuleAdmin(config.data_dir, config.rules.paths, {}, log);
-  const detection = new DetectionEngine({ rules: loadRuleSet(ruleAdmin.paths()), telemetry, dataDir: config.data_dir, log });
+  const detection = new DetectionEngine({ rules: ruleAdmin.load(), telemetry, dataDir: config.data_dir, log });
   ruleAdmin.attach(detection);
   // threat intelligence enriches events before detection sees them (docs/intel.md)
   const intel = new IntelService(config.intel, { store, telemetry, log });
