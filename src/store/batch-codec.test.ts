@@ -113,6 +113,9 @@ describe('batch codec', () => {
       [{ message: 42, source: { ip: 3232235777 }, user: { name: true }, host: { name: { nested: 1 } }, event: { dataset: ['a'], outcome: 'x'.repeat(2000) } }, 1_700_000_000_123.5],
       [{ message: null, source: null, destination: { ip: null } }, Number.NaN],
       [{ message: '' }, 8_640_000_000_000_000],
+      // lone surrogates (escaped by JSON.stringify), a pair, DEL and the characters just above the control range
+      [{ message: 'a\ud800b', user: { name: '\udc00' }, host: { name: '\ud83d\ude42' } }, 1],
+      [{ message: '\u007f \u0020 \u00a0 \u2028 \u2029', host: { name: '\u001f' }, event: { dataset: '\\' } }, 2],
       [{ 'source.ip': '10.0.0.1', message: undefined }, Infinity],
     ];
     for (const [i, [e, ts]] of events.entries()) {

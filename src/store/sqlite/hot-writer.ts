@@ -28,6 +28,15 @@ export interface CommitInfo {
 /** journal_size_limit of hot partitions: a WAL that is reset is truncated back to this size. */
 export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
+/**
+ * Page size of new partition files. Events are appended in bulk and read in long scans; 16 KiB pages cost the writer
+ * about a quarter less CPU per event than SQLite's default 4 KiB (measured with 1 KB syslog events, docs/benchmarks.md).
+ */
+const PAGE_SIZE = 16_384;
+
+/** WAL size at which SQLite checkpoints by itself after a commit (its default: 1,000 pages of 4 KiB). */
+const WAL_AUTOCHECKPOINT_BYTES = 4 * 1024 * 1024;
+
 /** How long a forced checkpoint waits for readers in other processes before giving up. */
 const CHECKPOINT_WAIT_MS = 2000;
 
@@ -105,6 +114,8 @@ export class HotWriter {
   private initFile(file: string): void {
     const db = openPartition(join(this.opts.dir, file));
     try {
+      // before the first table: a file keeps its page size for life (files made before keep theirs)
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.exec(PARTITION_DDL);
     } finally {
@@ -118,6 +129,9 @@ export class HotWriter {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${this.opts.sync === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    // the automatic checkpoint after WAL_AUTOCHECKPOINT_BYTES, whatever the file's page size
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(WAL_AUTOCHECKPOINT_BYTES / pageSize))}`);
     db.pragma('cache_size = -65536');
     db.exec(PARTITION_DDL);
     db.exec(COMMIT_STATE_DDL);
