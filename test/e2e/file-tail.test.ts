@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { freePort } from '../support/net.js';
-import { VIGIL, cleanEnv, killAll } from '../support/serve.js';
+import { VIGIL, cleanEnv, killAll, stopServe } from '../support/serve.js';
 
 /**
  * The file source in the real `vigil serve`: killed with SIGKILL in the middle of a file and started again, every line
@@ -21,15 +21,18 @@ interface Serve {
   child: ChildProcess;
   base: string;
   stderr(): string;
-  exited: Promise<unknown>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
+
+/** A graceful stop is bounded by the work in flight (one read pass of the file source); far longer fails with stderr. */
+const STOP_LIMIT_MS = 120_000;
 
 /** `vigil serve --config` (started as `user` when given), returned once /api/v1/health answers. */
 async function serve(dataDir: string, config: string, user?: number): Promise<Serve> {
   const port = await freePort();
   const child = spawn(process.execPath, [VIGIL, 'serve', '--data-dir', dataDir, '--config', config], {
     cwd: tmpdir(),
-    env: cleanEnv({ VIGIL_HTTP_PORT: String(port), VIGIL_ADMIN_TOKEN: TOKEN, HOME: tmpdir() }),
+    env: cleanEnv({ VIGIL_HTTP_PORT: String(port), VIGIL_NETFLOW_PORT: '0', VIGIL_ADMIN_TOKEN: TOKEN, HOME: tmpdir() }),
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(user !== undefined ? { uid: user, gid: user } : {}),
   });
@@ -37,11 +40,11 @@ async function serve(dataDir: string, config: string, user?: number): Promise<Se
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-65536)));
   let gone = false;
-  const exited = new Promise((resolve) =>
-    child.once('exit', () => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
       gone = true;
       children.delete(child);
-      resolve(undefined);
+      resolve({ code, signal });
     }),
   );
   const s: Serve = { child, base: `http://127.0.0.1:${port}`, stderr: () => err, exited };
@@ -149,8 +152,13 @@ async function interrupt(data: string, config: string, signal: NodeJS.Signals, d
     c = await storedEvents(s);
   }
   await sleep(delayMs);
-  s.child.kill(signal);
-  await s.exited;
+  if (signal === 'SIGKILL') {
+    s.child.kill(signal);
+    await s.exited;
+  } else {
+    const stopped = await stopServe(s, STOP_LIMIT_MS, signal);
+    assert.equal(stopped.code, 0, s.stderr());
+  }
   return c;
 }
 
@@ -165,8 +173,7 @@ test('stopped (SIGTERM) twice in the middle of a file: after restarts every line
     const s = await serve(data, config);
     assert.equal(await settle(s, N, 60_000), N, `stopped at ${stoppedAt.join(', ')}`);
     assert.equal(await distinctUsers(s), N, 'every line once');
-    s.child.kill('SIGTERM');
-    await s.exited;
+    await stopServe(s, STOP_LIMIT_MS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -187,8 +194,7 @@ test('killed (SIGKILL) twice in the middle of a file: after restarts every line 
     // the source hearing of it repeats nothing.
     t.diagnostic(`killed at ${killedAt.join(', ')}; ${total} events stored for ${N} lines`);
     assert.equal(total, N, `${total - N} repeated events (killed at ${killedAt.join(', ')})`);
-    s.child.kill('SIGTERM');
-    await s.exited;
+    await stopServe(s, STOP_LIMIT_MS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -225,8 +231,7 @@ test('a file that may not be read is reported once on stderr; the others are rea
     chmodSync(denied, 0o644);
     appendFileSync(join(logs, 'open.log'), line(150));
     assert.equal(await settle(s, 151, 20_000), 151);
-    s.child.kill('SIGTERM');
-    await s.exited;
+    await stopServe(s, STOP_LIMIT_MS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
-import { killAll, startServe, type Server } from '../support/serve.js';
+import { killAll, startServe, stopServe, type Server } from '../support/serve.js';
 
 /**
  * A graceful stop (SIGTERM) of the real `vigil serve` is not held up by HTTP clients: connections that never sent a
@@ -20,20 +20,6 @@ after(() => killAll(children));
 
 /** well below the 10 s given to answers in progress: the connections here hold no request received in full */
 const QUICK_STOP_MS = 8000;
-
-/** Sends SIGTERM; returns the exit and how long it took (SIGKILL and a failure after `limitMs`). */
-async function stop(s: Server, limitMs: number): Promise<{ code: number | null; ms: number }> {
-  const t0 = Date.now();
-  s.child.kill('SIGTERM');
-  const timer = sleep(limitMs, 'timeout' as const, { ref: false });
-  const r = await Promise.race([s.exited, timer]);
-  if (r === 'timeout') {
-    s.child.kill('SIGKILL');
-    await s.exited;
-    assert.fail(`vigil serve did not stop within ${limitMs} ms of SIGTERM:\n${s.stderr()}`);
-  }
-  return { code: r.code, ms: Date.now() - t0 };
-}
 
 /** A raw TCP connection to the API that records what it is sent and when the server closes it. */
 async function rawClient(base: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
@@ -99,7 +85,7 @@ test('SIGTERM while clients hold connections open (unused, half a request, half 
     // the server has read what was sent on the other connections (an answered request after them)
     assert.equal((await fetch(`${s.base}/api/v1/health`, { signal: AbortSignal.timeout(30_000) })).status, 200);
 
-    const stopped = await stop(s, 60_000);
+    const stopped = await stopServe(s, 60_000);
     assert.equal(stopped.code, 0, s.stderr());
     assert.ok(stopped.ms < QUICK_STOP_MS, `stop took ${stopped.ms} ms:\n${s.stderr()}`);
     for (const c of [unused, halfHeaders, halfBody, keepAlive]) await Promise.race([c.closed, sleep(5000)]);
@@ -109,7 +95,7 @@ test('SIGTERM while clients hold connections open (unused, half a request, half 
     s = await startServe({ dataDir: data, token: TOKEN, cwd: dir, children });
     assert.equal(await count(s, 'stoptest'), 500, 'what was acknowledged before the stop is stored');
     assert.equal(await count(s, 'stoptest_partial'), 0, 'nothing of a half-sent body is stored');
-    assert.equal((await stop(s, 60_000)).code, 0, s.stderr());
+    assert.equal((await stopServe(s, 60_000)).code, 0, s.stderr());
   } finally {
     for (const c of clients) c.destroy();
     rmSync(dir, { recursive: true, force: true });
@@ -131,7 +117,7 @@ test('SIGTERM while an ingest is in flight: answered once its events are committ
     const head = `POST /api/v1/ingest HTTP/1.1\r\nHost: vigil\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${body.length}\r\n\r\n`;
     await new Promise<void>((resolve, reject) => c.socket.write(Buffer.concat([Buffer.from(head), body]), (err) => (err ? reject(err) : resolve())));
     await sleep(300);
-    const stopped = await stop(s, 60_000);
+    const stopped = await stopServe(s, 60_000);
     assert.equal(stopped.code, 0, s.stderr());
     await Promise.race([c.closed, sleep(5000)]);
     const answer = c.received();
@@ -147,7 +133,7 @@ test('SIGTERM while an ingest is in flight: answered once its events are committ
     } else {
       assert.ok(stored === 0 || stored === N, `${stored} of ${N} stored`);
     }
-    assert.equal((await stop(s, 60_000)).code, 0, s.stderr());
+    assert.equal((await stopServe(s, 60_000)).code, 0, s.stderr());
   } finally {
     client?.destroy();
     rmSync(dir, { recursive: true, force: true });

@@ -60,6 +60,22 @@ export async function startServe(opts: { dataDir: string; token: string; cwd: st
   throw new Error(`vigil serve did not answer /api/v1/health within ${START_TIMEOUT_MS} ms: ${err}`);
 }
 
+/**
+ * Sends `signal` and waits for the exit; after `limitMs` the child is SIGKILLed and this fails with its stderr (where a
+ * slow stop names the step it waits for). Returns the exit and how long the stop took.
+ */
+export async function stopServe(server: Pick<Server, 'child' | 'stderr' | 'exited'>, limitMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; ms: number }> {
+  const t0 = Date.now();
+  server.child.kill(signal);
+  const r = await Promise.race([server.exited, sleep(limitMs, 'timeout' as const, { ref: false })]);
+  if (r === 'timeout') {
+    server.child.kill('SIGKILL');
+    await server.exited;
+    throw new Error(`vigil serve did not stop within ${limitMs} ms of ${signal}:\n${server.stderr().slice(-8000)}`);
+  }
+  return { code: r.code, ms: Date.now() - t0 };
+}
+
 /** SIGKILLs every child still running and waits (at most 10 s) for them to go. */
 export async function killAll(children: Set<ChildProcess>): Promise<void> {
   const waits: Promise<unknown>[] = [];
