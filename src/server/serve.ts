@@ -174,10 +174,10 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
 }
 
 /** A stop step that takes longer than this is named on stderr (and again each time as long again passes). */
-const STOP_SLOW_MS = 3000;
+export const STOP_SLOW_MS = 3000;
 
 /** Awaits one step of the stop sequence, saying on stderr what is still awaited while it takes long. */
-async function stopStep<T>(what: string, p: Promise<T>, log: (m: string) => void): Promise<T> {
+export async function stopStep<T>(what: string, p: Promise<T>, log: (m: string) => void): Promise<T> {
   const t0 = Date.now();
   const timer = setInterval(() => log(`stopping: still waiting for ${what} (${Math.round((Date.now() - t0) / 1000)} s)`), STOP_SLOW_MS);
   try {
