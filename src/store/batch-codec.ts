@@ -8,7 +8,7 @@ import { docJson, KEY_PARTS, keyString, messageOf, type StoredRow } from './row.
  * control character, so the separators cannot occur inside a row.
  */
 const FIELD_SEP = '\u0001';
-const ROW_SEP = '\u0002';
+export const ROW_SEP = '\u0002';
 
 export function encodeRow(r: StoredRow): string {
   return JSON.stringify([r.ts, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message]) + FIELD_SEP + r.doc;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { rmSync, statSync } from 'node:fs';
-import { decodeBatch } from '../batch-codec.js';
+import { decodeBatch, ROW_SEP } from '../batch-codec.js';
 import type { StoredRow } from '../row.js';
 import { chainHash, GENESIS_HASH } from '../chain.js';
 import { Catalog, type PartitionInfo } from './catalog.js';
@@ -168,11 +168,11 @@ export class HotWriter {
    * Stores one encoded batch durably; the whole batch, its chain link and `state` (named values such as a file
    * source's read positions, see commit-state.ts) commit in one transaction.
    */
-  append(batchText: string, state: readonly CommitStateEntry[] = []): CommitInfo {
-    const rows = decodeBatch(batchText);
+  append(batchText: string | readonly string[], state: readonly CommitStateEntry[] = []): CommitInfo {
+    const rows = typeof batchText === 'string' ? decodeBatch(batchText) : decodeParts(batchText);
     const h = this.hot;
     const batch = this.nextBatch;
-    const hash = chainHash(this.head, batchText);
+    const hash = chainHash(this.head, batchText, ROW_SEP);
     let lo = Infinity;
     let hi = -Infinity;
     const ev = this.eventArgs;
@@ -310,6 +310,18 @@ export class HotWriter {
     this.hot.db.close();
     this.catalog.close();
   }
+}
+
+/** The rows of a batch given as parts (each whole rows): what decodeBatch gives for the parts joined. */
+function decodeParts(parts: readonly string[]): StoredRow[] {
+  if (parts.length === 1) return decodeBatch(parts[0] as string);
+  const rows: StoredRow[] = [];
+  for (const p of parts) {
+    // joined, an empty part would be a row without its separator
+    if (p.length === 0) throw new Error('malformed batch row');
+    for (const r of decodeBatch(p)) rows.push(r);
+  }
+  return rows;
 }
 
 /** Removes a partition file and its WAL companions. */

@@ -8,7 +8,8 @@ export interface WriterInit {
 }
 
 export type WriterRequest =
-  | { type: 'append'; id: number; batch: string; state?: [string, string][] }
+  /** `batch`: the batch text (batch-codec.ts), or its parts, each whole rows, that joined with ROW_SEP make it */
+  | { type: 'append'; id: number; batch: string | string[]; state?: [string, string][] }
   | { type: 'rotate'; id: number; force: boolean }
   | { type: 'checkpoint'; id: number }
   | { type: 'close'; id: number };

@@ -277,7 +277,8 @@ export class SqliteStore implements Store {
     groups.forEach((g, i) => {
       // the state commits with the last batch: once it is visible, every event of this append is
       const last = i === groups.length - 1;
-      commits.push(this.request({ type: 'append', id: 0, batch: joinRows(g.texts), ...(last && state ? { state } : {}) }));
+      // the parts are joined on the writer thread's side (hashed in parts, decoded part by part)
+      commits.push(this.request({ type: 'append', id: 0, batch: g.texts, ...(last && state ? { state } : {}) }));
     });
     for (const r of await Promise.all(commits)) if (r.type === 'committed') batches.push(r.batch);
     return { stored, batches };
