@@ -157,3 +157,26 @@ detection:
   const alert = engine.takeQueued()[0] as EcsEvent;
   assert.deepEqual(getPath(alert, 'vigil.alert.group'), { TargetUserName: 'bob', Computer: 'DC1' });
 });
+
+test('a baseline rule switched off keeps learning but raises nothing; switched on it alerts again', () => {
+  const dir = tmp();
+  writeFileSync(
+    join(dir, 'burst.yml'),
+    "title: Host burst\nid: 0f4c2b1e-5a6d-4e7f-8a9b-0c1d2e3f4a5b\nvigil: baseline\nquery: 'host.name:burst-*'\nkey: host.name\nmetric: count\nbucket: 1m\nwarmup: 0\nthreshold:\n  sigma: 0\n  factor: 1\n  min: 3\nlevel: high\n",
+  );
+  const engine = new DetectionEngine({ rules: loadRuleSet([join(dir, 'burst.yml')], { shipped: false }), snapshotEveryMs: 0 });
+  const id = '0f4c2b1e-5a6d-4e7f-8a9b-0c1d2e3f4a5b';
+  const at = (minute: number, host: string): EcsEvent =>
+    normalizeEvent({ '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(), host: { name: host }, message: 'x' }, Date.now(), 'generic').event;
+  engine.switchedOff.add(id);
+  engine.process([0, 0, 0, 0].map(() => at(0, 'burst-a')));
+  assert.deepEqual(engine.takeQueued(), [], 'off: no alert');
+  assert.equal(engine.status().find((r) => r.id === id)?.enabled, false);
+  assert.equal(engine.status().find((r) => r.id === id)?.groups, 1, 'off: the key was still learned');
+  engine.switchedOff.delete(id);
+  engine.process([0, 0, 0, 0].map(() => at(1, 'burst-b')));
+  const alerts = engine.takeQueued();
+  assert.equal(alerts.length, 1);
+  assert.equal(getPath(alerts[0] as EcsEvent, 'rule.id'), id);
+  assert.equal(engine.status().find((r) => r.id === id)?.enabled, true);
+});

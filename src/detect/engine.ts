@@ -226,6 +226,7 @@ export class DetectionEngine implements StreamTransform {
   }
 
   private raise(a: AlertInput): void {
+    if (this.switchedOff.has(a.rule.id)) return; // baseline and silence rules switched off (Sigma ones are skipped earlier)
     this.alertCounts.set(a.rule.id, (this.alertCounts.get(a.rule.id) ?? 0) + 1);
     if (this.queue.length + this.inflightAlerts >= this.maxQueued) {
       this.dropped++;
@@ -312,7 +313,7 @@ export class DetectionEngine implements StreamTransform {
     };
     for (const m of this.rules.matcher.rules) out.push(base(m, 'detection', 'detection'));
     for (const c of this.rules.correlations) out.push({ ...base(c.meta, 'correlation', c.type), groups: this.rules.correlator.groupCount(c.meta.id) });
-    out.push(...this.anomaly.status(this.alertCounts, this.rules.emits));
+    for (const s of this.anomaly.status(this.alertCounts, this.rules.emits)) out.push({ ...s, enabled: !this.switchedOff.has(s.id) });
     return out;
   }
 

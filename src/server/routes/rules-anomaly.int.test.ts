@@ -136,9 +136,12 @@ test('baseline and silence rules: uploaded, checked, hot-added; a changed one st
   assert.equal(silence.status, 201, JSON.stringify(silence.body));
   assert.equal((await status(s, QUIET))?.['type'], 'silence');
   assert.deepEqual(uploaded(), [`${BASE}.yml`, `${QUIET}.yml`]);
-  // not switchable yet: refused, not accepted and ignored
+  // switched off and on again like any rule
   const off = await s.api(`/api/v1/rules/${BASE}/enabled`, { method: 'POST', body: { enabled: false } });
-  assert.equal(off.status, 409, JSON.stringify(off.body));
+  assert.equal(off.status, 200, JSON.stringify(off.body));
+  assert.equal((await status(s, BASE))?.['enabled'], false);
+  const on = await s.api(`/api/v1/rules/${BASE}/enabled`, { method: 'POST', body: { enabled: true } });
+  assert.equal(on.status, 200, JSON.stringify(on.body));
   assert.equal((await status(s, BASE))?.['enabled'], true);
 
   await ingest(s, Array.from({ length: 20 }, (_, i) => `${syslogTime()} anom-a app[9]: burst line ${i}`));

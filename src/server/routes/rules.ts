@@ -73,8 +73,6 @@ export function registerRules(app: FastifyInstance, deps: AppDeps): void {
     const d = deps.detection;
     if (!admin || !d) throw new HttpError(501, 'VIGIL_ERR_NOT_AVAILABLE', 'rules cannot be switched without a detection engine');
     if (!d.ruleMeta(id)) throw new HttpError(404, 'VIGIL_ERR_NOT_FOUND', `no rule ${id}`);
-    // the engine does not consult the switch for baseline and silence rules: refused rather than accepted and ignored
-    if (d.status().some((r) => r.id === id && r.kind === 'anomaly')) throw new HttpError(409, 'VIGIL_ERR_NOT_SUPPORTED', `rule ${id} is a baseline or silence rule: these cannot be switched off yet (upload it changed, e.g. with generate: false)`);
     const body = req.body as { enabled?: unknown } | null | undefined;
     if (typeof body?.enabled !== 'boolean') throw new HttpError(400, 'VIGIL_ERR_BAD_REQUEST', 'body must be {"enabled": true|false}');
     admin.setEnabled(id, body.enabled);
