@@ -4,7 +4,7 @@ import { isKeywordKey, keywordScanTexts, RENAME_4688, RENAME_DEFENDER, SlotCache
 import { eventKeys, eventSources, logsourceKey } from './logsource.js';
 import type { SigmaFilter, SigmaRule } from './model.js';
 import { ModifierError } from './modifiers.js';
-import { compileDetection, Registry, type Gate } from './detection.js';
+import { compileDetection, MAX_CLAUSES, Registry, type Gate } from './detection.js';
 import { lowerValues, type Pred } from './predicates.js';
 import { LiteralAutomaton } from './prefilter.js';
 
@@ -43,9 +43,12 @@ export interface SigmaMatcher extends EventMatcher {
   readonly stats: MatcherStats;
 }
 
-/** A need as prefilter ids: literal ids found by the automaton, exact ids by the value index. */
+/**
+ * A need as prefilter ids (literal ids found by the automaton, exact ids by the value index), in conjunctive form:
+ * the rule is evaluated when every clause had one of its ids seen.
+ */
 interface Req {
-  ids: Int32Array;
+  clauses: Int32Array[];
 }
 
 interface CRule {
@@ -180,7 +183,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
         test = (v) => prev(v) && !fd.test(v);
         d.keys.push(...fd.keys);
       }
-      const req = d.need ? { ids: Int32Array.from(new Set(d.need)) } : undefined;
+      const req = d.need ? { clauses: d.need.map((c) => Int32Array.from(c)) } : undefined;
       compiled.push({ r: { idx: compiled.length, bucket: -1, meta: rule.meta, test, req, searches: d.searches, disabled: false, keys: d.keys }, key: logsourceKey(rule.logsource) });
     } catch (e) {
       const code = e instanceof ModifierError ? e.code : 'SIGMA_COMPILE';
@@ -223,10 +226,17 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   }
 
   stamp = new Uint32Array(Math.max(1, reg.next));
-  // requirement id → the rules it lets through; a rule is evaluated when one of its ids was seen (ruleStamp)
+  // requirement id → (rule, clause) pairs as rule * MAX_CLAUSES + clause; a rule is a candidate when every clause had
+  // one of its ids seen (ruleMask reaches ruleFull; ruleStamp says the mask is of the current event)
   const idRules: number[][] = Array.from({ length: reg.next }, () => []);
-  for (const { r } of compiled) if (r.req) for (const id of r.req.ids) idRules[id]?.push(r.idx);
+  const ruleFull = new Uint8Array(Math.max(1, compiled.length));
+  for (const { r } of compiled) {
+    if (!r.req) continue;
+    for (const [ci, c] of r.req.clauses.entries()) for (const id of c) idRules[id]?.push(r.idx * MAX_CLAUSES + ci);
+    ruleFull[r.idx] = (1 << r.req.clauses.length) - 1;
+  }
   const ruleStamp = new Uint32Array(Math.max(1, compiled.length));
+  const ruleMask = new Uint8Array(Math.max(1, compiled.length));
   itemStamp = new Uint32Array(Math.max(1, itemCount));
   const bucketStamp = new Uint32Array(Math.max(1, buckets.size));
   const byIdx = compiled.map((c) => c.r);
@@ -256,6 +266,24 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
       }
     }
     return out;
+  };
+
+  /** One rule on the current event: counted, remembered for the budget check, disabled when it throws. */
+  const evaluate = (r: CRule, v: EventView, out: RuleMatch[]): void => {
+    if (r.disabled) return;
+    stats.evaluated++;
+    ran.push(r);
+    let hit: boolean;
+    try {
+      hit = r.test(v);
+    } catch (e) {
+      disable(r, 'SIGMA_RULE_THREW', `rule disabled: it threw ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (hit) {
+      stats.matches++;
+      out.push({ rule: r.meta, explanation: explain(r, v) });
+    }
   };
 
   const match = (event: EcsEvent): RuleMatch[] => {
@@ -320,9 +348,17 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
       if (its) for (const k of its) itemStamp[k] = epoch;
       const rs = idRules[id];
       if (!rs) continue;
-      for (const ri of rs) {
-        if (ruleStamp[ri] === epoch) continue;
-        ruleStamp[ri] = epoch;
+      for (const x of rs) {
+        const ri = (x / MAX_CLAUSES) | 0;
+        const bit = 1 << x % MAX_CLAUSES;
+        if (ruleStamp[ri] !== epoch) {
+          ruleStamp[ri] = epoch;
+          ruleMask[ri] = 0;
+        }
+        const m = ruleMask[ri] ?? 0;
+        if ((m & bit) !== 0) continue;
+        ruleMask[ri] = m | bit;
+        if ((m | bit) !== ruleFull[ri]) continue;
         const r = byIdx[ri];
         if (r && bucketStamp[r.bucket] === epoch) cand.push(r);
       }
@@ -333,24 +369,8 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     stats.prefiltered += gated - cand.length;
     const out: RuleMatch[] = [];
     const t0 = now();
-    const evaluate = (r: CRule): void => {
-      if (r.disabled) return;
-      stats.evaluated++;
-      ran.push(r);
-      let hit: boolean;
-      try {
-        hit = r.test(v);
-      } catch (e) {
-        disable(r, 'SIGMA_RULE_THREW', `rule disabled: it threw ${e instanceof Error ? e.message : String(e)}`);
-        return;
-      }
-      if (hit) {
-        stats.matches++;
-        out.push({ rule: r.meta, explanation: explain(r, v) });
-      }
-    };
-    for (const b of routed) for (const r of b.ungated) evaluate(r);
-    for (const r of cand) evaluate(r);
+    for (const b of routed) for (const r of b.ungated) evaluate(r, v, out);
+    for (const r of cand) evaluate(r, v, out);
     cand.length = 0;
     if (now() - t0 > budget) findSlow(v);
     ran.length = 0;

@@ -1,7 +1,7 @@
 import { patternMatcher } from './condition.js';
 import type { Getter } from './fields.js';
 import type { ConditionNode, Detection, LogSource } from './model.js';
-import { compileItem, MAX_SCAN_LITERAL, type CompiledItem, type Need, type Pred } from './predicates.js';
+import { compileItem, MAX_SCAN_LITERAL, type CompiledItem, type Need as ItemNeed, type Pred } from './predicates.js';
 
 /*
  * A detection (a rule's or a filter's) compiled to one predicate, with its prefilter requirements registered:
@@ -15,7 +15,7 @@ export class Registry {
   readonly getters = new Map<string, Getter | undefined>();
   next = 0;
 
-  reqOf(n: Need, get: Getter | undefined): number[] {
+  reqOf(n: ItemNeed, get: Getter | undefined): number[] {
     if (!this.getters.has(n.key)) this.getters.set(n.key, get);
     const ids: number[] = [];
     let lm = this.lits.get(n.key);
@@ -39,27 +39,61 @@ export class Registry {
   }
 }
 
-/** Necessary ids of a condition: undefined = no literal requirement. AND picks one operand, OR needs all. */
-function condNeed(n: ConditionNode, searchNeed: (name: string) => number[] | undefined, names: readonly string[]): number[] | undefined {
-  const pickAnd = (xs: Array<number[] | undefined>): number[] | undefined => {
-    let best: number[] | undefined;
-    for (const x of xs) if (x && (!best || x.length < best.length)) best = x;
-    return best;
-  };
-  const unionOr = (xs: Array<number[] | undefined>): number[] | undefined => (xs.some((x) => x === undefined) ? undefined : xs.flatMap((x) => x ?? []));
+/**
+ * A requirement in conjunctive form: every clause must have one of its ids seen (undefined: no requirement). At most
+ * MAX_CLAUSES clauses are kept (the shortest): fewer clauses are still a necessary condition.
+ */
+export type Need = number[][] | undefined;
+
+export const MAX_CLAUSES = 4;
+
+const shortest = (c: number[][]): number[] => c.reduce((a, b) => (b.length < a.length ? b : a));
+
+/** AND: the clauses of every operand that has some (an operand without a requirement adds none). */
+function needAnd(xs: readonly Need[]): Need {
+  const out: number[][] = [];
+  for (const x of xs) if (x) out.push(...x);
+  return out.length > 0 ? out : undefined;
+}
+
+/** OR: one clause, the shortest clause of each operand joined; none when an operand has no requirement. */
+function needOr(xs: readonly Need[]): Need {
+  if (xs.length === 0 || xs.some((x) => x === undefined || x.length === 0)) return undefined;
+  if (xs.length === 1) return xs[0];
+  return [xs.flatMap((x) => (x ? shortest(x) : []))];
+}
+
+/** Clauses deduplicated (ids within each, equal clauses), the shortest MAX_CLAUSES kept. */
+export function normalizeNeed(n: Need): Need {
+  if (!n || n.length === 0) return undefined;
+  const seen = new Set<string>();
+  const out: number[][] = [];
+  for (const c of n) {
+    const ids = [...new Set(c)].sort((a, b) => a - b);
+    const k = ids.join(',');
+    if (ids.length === 0 || seen.has(k)) continue;
+    seen.add(k);
+    out.push(ids);
+  }
+  out.sort((a, b) => a.length - b.length);
+  return out.length > 0 ? out.slice(0, MAX_CLAUSES) : undefined;
+}
+
+/** Necessary ids of a condition, in conjunctive form. */
+function condNeed(n: ConditionNode, searchNeed: (name: string) => Need, names: readonly string[]): Need {
   switch (n.kind) {
     case 'ref':
       return searchNeed(n.name);
     case 'not':
       return undefined;
     case 'and':
-      return pickAnd(n.operands.map((o) => condNeed(o, searchNeed, names)));
+      return needAnd(n.operands.map((o) => condNeed(o, searchNeed, names)));
     case 'or':
-      return unionOr(n.operands.map((o) => condNeed(o, searchNeed, names)));
+      return needOr(n.operands.map((o) => condNeed(o, searchNeed, names)));
     case 'of': {
       const m = patternMatcher(n.pattern);
       const xs = names.filter(m).map((s) => searchNeed(s));
-      return n.quantifier === 'all' ? pickAnd(xs) : unionOr(xs);
+      return n.quantifier === 'all' ? needAnd(xs) : needOr(xs);
     }
   }
 }
@@ -89,7 +123,8 @@ function condPred(n: ConditionNode, search: (name: string) => Pred, names: reado
 
 export interface CompiledDetection {
   test: Pred;
-  need: number[] | undefined;
+  /** necessary prefilter ids, in conjunctive form */
+  need: Need;
   searches: Array<{ name: string; test: Pred; text: string }>;
   keys: string[];
 }
@@ -104,14 +139,14 @@ export interface Gate {
 export function compileDetection(d: Detection, ls: LogSource, reg: Registry, placeholders: Record<string, readonly string[]>, gate: Gate): CompiledDetection {
   const names = [...d.searches.keys()];
   const preds = new Map<string, Pred>();
-  const needs = new Map<string, number[] | undefined>();
+  const needs = new Map<string, Need>();
   const searches: CompiledDetection['searches'] = [];
   const keys = new Set<string>();
   for (const [name, s] of d.searches) {
-    const groups: Array<{ items: CompiledItem[]; need: number[] | undefined }> = [];
+    const groups: Array<{ items: CompiledItem[]; need: Need }> = [];
     for (const g of s.groups) {
       const items = g.map((it) => compileItem(it, ls, placeholders)).sort((a, b) => a.cost - b.cost);
-      let best: number[] | undefined;
+      const clauses: number[][] = [];
       for (const it of items) {
         const ids = it.need ? reg.reqOf(it.need, it.get) : undefined;
         if (it.need) keys.add(it.need.key);
@@ -130,9 +165,9 @@ export function compileDetection(d: Detection, ls: LogSource, reg: Registry, pla
           it.test = per.length === 1 && per[0] ? per[0] : plan.all ? (v) => per.every((p) => p(v)) : (v) => per.some((p) => p(v));
           it.cost = 0;
         } else if (ids && it.cost > 0) it.test = gate.gated(ids, it.test); // patterns are not run when none of the item's literals was seen
-        if (ids && (!best || ids.length < best.length)) best = ids;
+        if (ids && ids.length > 0) clauses.push(ids);
       }
-      groups.push({ items, need: best });
+      groups.push({ items, need: clauses.length > 0 ? clauses : undefined });
     }
     const groupPreds: Pred[] = groups.map(({ items }) => {
       const tests = items.map((i) => i.test);
@@ -144,12 +179,12 @@ export function compileDetection(d: Detection, ls: LogSource, reg: Registry, pla
     });
     const pred: Pred = groupPreds.length === 1 && groupPreds[0] ? groupPreds[0] : (v) => groupPreds.some((p) => p(v));
     preds.set(name, pred);
-    needs.set(name, groups.some((g) => g.need === undefined) ? undefined : groups.flatMap((g) => g.need ?? []));
+    needs.set(name, needOr(groups.map((g) => g.need)));
     // explanation text: the items with their values (e.g. `Image|endswith '\\cmd.exe'`), groups separated by ` | `
     const text = groups.map((g) => g.items.map((it) => it.text).join(', ')).join(' | ');
     searches.push({ name, test: pred, text: text.length > 400 ? `${text.slice(0, 399)}…` : text });
   }
   const test = condPred(d.condition, (n) => preds.get(n) ?? (() => false), names);
-  const need = condNeed(d.condition, (n) => needs.get(n), names);
+  const need = normalizeNeed(condNeed(d.condition, (n) => needs.get(n), names));
   return { test, need, searches, keys: [...keys] };
 }
