@@ -204,6 +204,17 @@ function afterHostAndTag(rest: string, h: SyslogHeader): void {
   } else h.message = rest;
 }
 
+/** The last RFC 5424 time text parsed and its instant (the lines of a stream mostly share their second). */
+let stampMemo = { text: '', ms: NaN };
+
+/** Date.parse(text), remembered for the last text. */
+function parseStamp(text: string): number {
+  if (text === stampMemo.text) return stampMemo.ms;
+  const ms = Date.parse(text);
+  stampMemo = { text, ms };
+  return ms;
+}
+
 export function parseSyslogHeader(line: string, now: number): SyslogHeader | undefined {
   let rest = line;
   const h: SyslogHeader = { message: line };
@@ -218,7 +229,7 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
       h.version = Number(m[1]);
       const ts = nil(m[2] as string);
       if (ts !== undefined) {
-        const t = Date.parse(ts);
+        const t = parseStamp(ts);
         if (!Number.isNaN(t)) h.ts = t;
       }
       const host = nil(m[3] as string);
@@ -231,7 +242,11 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
       if (msgid !== undefined) h.msgid = msgid;
       if (m[7] !== '-') h.structuredData = m[7] as string;
       // a relay that turns an RFC 3164 line into RFC 5424 (rsyslog) keeps the space after the old tag: not message text
-      h.message = (m[8] ?? '').replace(/^\uFEFF/, '').replace(/^ +/, '');
+      let msg = m[8] ?? '';
+      if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1);
+      let i = 0;
+      while (msg.charCodeAt(i) === 32) i++;
+      h.message = i > 0 ? msg.slice(i) : msg;
       return h;
     }
   }
