@@ -89,12 +89,14 @@ export class LineParser implements Parser {
     // `host` and `process` are not set yet: they are made directly (as setPath would make them)
     if (h.hostname !== undefined) e['host'] = { hostname: h.hostname, name: h.hostname };
     let proc: Record<string, unknown> | undefined;
+    /** log.syslog, once made */
+    let syslog: Record<string, unknown> | undefined;
     if (h.appname !== undefined) {
       proc = { name: h.appname };
       e['process'] = proc;
-      const syslog = { appname: h.appname };
+      syslog = { appname: h.appname };
       if (log) log['syslog'] = syslog;
-      else e['log'] = { syslog };
+      else e['log'] = log = { syslog };
     }
     if (h.procid !== undefined) {
       const pid = Number(h.procid);
@@ -103,14 +105,22 @@ export class LineParser implements Parser {
         else e['process'] = { pid };
       }
     }
-    if (h.pri !== undefined) {
-      setPath(e, F.logSyslogPriority, h.pri);
-      setPath(e, F.logSyslogFacilityCode, h.pri >> 3);
-      setPath(e, F.logSyslogSeverityCode, h.pri & 7);
+    if (h.pri !== undefined || h.version !== undefined || h.msgid !== undefined || h.structuredData !== undefined) {
+      // log.syslog.* made directly, in the order (and so the key order) the setPath calls for each field made them
+      if (!syslog) {
+        syslog = {};
+        if (log) log['syslog'] = syslog;
+        else e['log'] = log = { syslog };
+      }
+      if (h.pri !== undefined) {
+        syslog['priority'] = h.pri;
+        syslog['facility'] = { code: h.pri >> 3 };
+        syslog['severity'] = { code: h.pri & 7 };
+      }
+      if (h.version !== undefined) syslog['version'] = String(h.version);
+      if (h.msgid !== undefined) syslog['msgid'] = h.msgid;
+      if (h.structuredData !== undefined) syslog['structured_data_raw'] = h.structuredData;
     }
-    if (h.version !== undefined) setPath(e, F.logSyslogVersion, String(h.version));
-    if (h.msgid !== undefined) setPath(e, F.logSyslogMsgid, h.msgid);
-    if (h.structuredData !== undefined) setPath(e, 'log.syslog.structured_data_raw', h.structuredData);
     const own = explicit?.message ?? (h.appname !== undefined ? this.programParser(h.appname) : undefined);
     let dataset = own?.dataset ?? 'syslog';
     if (!own?.parse(h.message, e)) {
