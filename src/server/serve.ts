@@ -134,7 +134,7 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     for (const src of sources) await src.start();
   } catch (err) {
     await stopSources();
-    await app.close();
+    await closeApp(app, connections, log);
     await pipeline.drain();
     await response.stop();
     alerting.close();
@@ -155,8 +155,8 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
       stopping ??= (async () => {
         clearInterval(retention);
         const t0 = Date.now();
-        // Stop accepting; requests received in full are answered (their events are committed first), every other
-        // connection is closed at once: see trackConnections.
+        // The sources first (what they read is committed), then the API: requests received in full are answered
+        // (their events are committed first), every other connection is closed at once (see trackConnections).
         await stopStep('sources', stopSources(), log);
         await stopStep('HTTP connections', closeApp(app, connections, log), log);
         await stopStep('intel', intel.stop(), log);
