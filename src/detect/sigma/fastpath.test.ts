@@ -6,7 +6,8 @@ import { loadSigmaText } from './load.js';
 
 /*
  * The prefilter's needs for regex items and for single characters outside ASCII, through the whole matcher, against
- * the slow path: RegExp on the field, or includes on the lower-cased field.
+ * the slow path: RegExp on the field, or includes on the lower-cased field. Conditions over several selections (the
+ * rule's requirement in conjunctive form) against the condition evaluated directly.
  */
 
 function ruleMatcher(detection: string): ((e: Record<string, unknown>) => boolean) | undefined {
@@ -53,6 +54,46 @@ describe('prefilter fast paths agree with the slow path', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  test('conditions over selections (and, or, not, 1 of, all of) against the condition evaluated directly', () => {
+    type Cond = { k: 'sel'; i: number } | { k: 'not'; a: Cond } | { k: 'and'; a: Cond; b: Cond } | { k: 'or'; a: Cond; b: Cond } | { k: 'one' } | { k: 'all' };
+    const cond: fc.Arbitrary<Cond> = fc.letrec<{ c: Cond }>((tie) => ({
+      c: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.record({ k: fc.constant('sel' as const), i: fc.integer({ min: 0, max: 2 }) }),
+        fc.constantFrom<Cond>({ k: 'one' }, { k: 'all' }),
+        fc.record({ k: fc.constant('not' as const), a: tie('c') }),
+        fc.record({ k: fc.constant('and' as const), a: tie('c'), b: tie('c') }),
+        fc.record({ k: fc.constant('or' as const), a: tie('c'), b: tie('c') }),
+      ),
+    })).c;
+    const show = (c: Cond): string =>
+      c.k === 'sel' ? `sel${c.i}` : c.k === 'one' ? '1 of sel*' : c.k === 'all' ? 'all of sel*' : c.k === 'not' ? `not (${show(c.a)})` : `(${show(c.a)}) ${c.k} (${show(c.b)})`;
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c'), minLength: 1, maxLength: 3 });
+    // each selection: one or two items (ANDed, on different fields), each a field containing one of a few words
+    const sel = fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.uniqueArray(word, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 2, selector: (t) => t[0] });
+    const event = fc.array(fc.option(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'x'), maxLength: 6 }), { nil: undefined }), { minLength: 3, maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(sel, { minLength: 3, maxLength: 3 }), cond, fc.array(event, { minLength: 1, maxLength: 8 }), (sels, c, events) => {
+        const det = sels.map((items, i) => `sel${i}:\n${items.map(([f, ws]) => `  F${f}|contains:\n${ws.map((w) => `    - ${w}`).join('\n')}`).join('\n')}`).join('\n');
+        const m = ruleMatcher(`${det}\ncondition: ${show(c)}`);
+        assert.ok(m, `${det}\ncondition: ${show(c)}`);
+        for (const vals of events) {
+          const e: Record<string, unknown> = {};
+          for (const [f, x] of vals.entries()) if (x !== undefined) e[`F${f}`] = x;
+          const selTrue = (i: number): boolean =>
+            (sels[i] ?? []).every(([f, ws]) => {
+              const x = e[`F${f}`];
+              return typeof x === 'string' && ws.some((w) => x.toLowerCase().includes(w));
+            });
+          const ev = (x: Cond): boolean =>
+            x.k === 'sel' ? selTrue(x.i) : x.k === 'one' ? [0, 1, 2].some(selTrue) : x.k === 'all' ? [0, 1, 2].every(selTrue) : x.k === 'not' ? !ev(x.a) : x.k === 'and' ? ev(x.a) && ev(x.b) : ev(x.a) || ev(x.b);
+          assert.equal(m(e), ev(c), `${show(c)} on ${JSON.stringify(e)}`);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });
