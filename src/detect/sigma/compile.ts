@@ -96,6 +96,33 @@ function cpuTime(r: CRule, v: EventView): number {
   return (d.user + d.system) / 1000;
 }
 
+/**
+ * A Windows event's routing key from what its logsources depend on (see windowsSources: channel, provider, event
+ * code, and the event type of Sysmon event 12), or undefined (not Windows, a NUL in a part, a throwing property).
+ */
+function winKey(e: EcsEvent): string | undefined {
+  try {
+    const w = e['winlog'];
+    if (!isObject(w)) return undefined;
+    const ev = e['event'];
+    const ch = w['channel'];
+    const pr = w['provider_name'];
+    const id = w['event_id'];
+    const code = isObject(ev) && typeof ev['code'] === 'string' ? ev['code'] : typeof id === 'number' ? String(id) : undefined;
+    // read as eventSources reads it, so that an event it cannot read is not routed from the cache either
+    if (isObject(ev)) void ev['dataset'];
+    const ed = w['event_data'];
+    const et = code === '12' && isObject(ed) && typeof ed['EventType'] === 'string' ? ed['EventType'] : '';
+    const k = `${typeof ch === 'string' ? ch : '\u0001'}\u0000${typeof pr === 'string' ? pr : '\u0001'}\u0000${code ?? '\u0001'}\u0000${et}`;
+    // four parts and three separators, or a part held a NUL of its own
+    let nul = 0;
+    for (let i = k.indexOf('\u0000'); i >= 0; i = k.indexOf('\u0000', i + 1)) nul++;
+    return nul === 3 ? k : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The view of one event: Windows data and renames worked out once; `into` is reused (its caches cleared). */
 function viewOf(e: EcsEvent, into: EventView): EventView {
   const w = e['winlog'];
@@ -246,6 +273,19 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   const ran: CRule[] = [];
   const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0, unreadable: 0 };
   const routeCache = new Map<string, Bucket[]>();
+  const winRoutes = new Map<string, Bucket[]>();
+  const routeOf = (src: ReturnType<typeof eventSources>): Bucket[] => {
+    const routeKey = `${src.product ?? ''}\u0000${src.categories.join(',')}\u0000${src.services.join(',')}`;
+    let routed = routeCache.get(routeKey);
+    if (!routed) {
+      routed = eventKeys(src).flatMap((k) => {
+        const b = buckets.get(k);
+        return b ? [b] : [];
+      });
+      if (routeCache.size < 10_000) routeCache.set(routeKey, routed);
+    }
+    return routed;
+  };
   // one view, reused event after event (match is synchronous and not re-entered)
   const view: EventView = { e: {}, ed: undefined, ud: undefined, rename: undefined, lower: new SlotCache(), text: new SlotCache() };
 
@@ -288,24 +328,29 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
 
   const match = (event: EcsEvent): RuleMatch[] => {
     stats.events++;
-    let src: ReturnType<typeof eventSources>;
     let v: EventView;
-    try {
-      src = eventSources(event);
-      v = viewOf(event, view);
-    } catch {
-      // a hostile event object (throwing getters on winlog/event): never thrown out of match
-      stats.unreadable++;
-      return [];
-    }
-    const routeKey = `${src.product ?? ''}\u0000${src.categories.join(',')}\u0000${src.services.join(',')}`;
-    let routed = routeCache.get(routeKey);
-    if (!routed) {
-      routed = eventKeys(src).flatMap((k) => {
-        const b = buckets.get(k);
-        return b ? [b] : [];
-      });
-      if (routeCache.size < 10_000) routeCache.set(routeKey, routed);
+    const wk = winKey(event);
+    let routed = wk !== undefined ? winRoutes.get(wk) : undefined;
+    if (routed !== undefined) {
+      // routed as the last Windows event of the same channel, provider, code (and Sysmon 12 event type)
+      try {
+        v = viewOf(event, view);
+      } catch {
+        stats.unreadable++;
+        return [];
+      }
+    } else {
+      let src: ReturnType<typeof eventSources>;
+      try {
+        src = eventSources(event);
+        v = viewOf(event, view);
+      } catch {
+        // a hostile event object (throwing getters on winlog/event): never thrown out of match
+        stats.unreadable++;
+        return [];
+      }
+      routed = routeOf(src);
+      if (wk !== undefined && winRoutes.size < 10_000) winRoutes.set(wk, routed);
     }
     if (routed.length === 0) return [];
     epoch = (epoch + 1) >>> 0;
