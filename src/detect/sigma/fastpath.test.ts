@@ -96,4 +96,30 @@ describe('prefilter fast paths agree with the slow path', () => {
       { numRuns: 500 },
     );
   });
+
+  test('Windows events routed from the cache as their logsources say (Sysmon 12 event type, channel, code)', () => {
+    const rule = (id: string, ls: string): string => `title: ${id}\nid: ${id}\nlogsource:\n  product: windows\n${ls}\ndetection:\n  sel:\n    TargetObject|contains: run\n  condition: sel\n`;
+    const docs = [rule('add', '  category: registry_add'), rule('del', '  category: registry_delete'), rule('set', '  category: registry_set'), rule('sec', '  service: security')].join('---\n');
+    const r = loadSigmaText(docs, 'route.yml');
+    assert.deepEqual(r.problems, []);
+    const m = compileRules(r.rules);
+    const ev = (channel: string, code: number, et: string | undefined, provider = 'Microsoft-Windows-Sysmon'): Record<string, unknown> => ({
+      event: { code: String(code) },
+      winlog: { channel, provider_name: provider, event_id: code, event_data: { TargetObject: 'HKLM\\Run\\x', ...(et !== undefined ? { EventType: et } : {}) } },
+    });
+    const ids = (e: Record<string, unknown>): string[] => m.match(e).map((x) => x.rule.id).sort();
+    const sysmon = 'Microsoft-Windows-Sysmon/Operational';
+    // twice each, so the second is routed from the cache
+    for (let k = 0; k < 2; k++) {
+      assert.deepEqual(ids(ev(sysmon, 12, 'CreateKey')), ['add']);
+      assert.deepEqual(ids(ev(sysmon, 12, 'DeleteKey')), ['del']);
+      assert.deepEqual(ids(ev(sysmon, 12, undefined)), []);
+      assert.deepEqual(ids(ev(sysmon, 13, 'SetValue')), ['set']);
+      // the provider counts: Sysmon's event categories also for events of another channel
+      assert.deepEqual(ids(ev('Security', 13, 'SetValue')), ['sec', 'set']);
+      assert.deepEqual(ids(ev('Security', 13, 'SetValue', 'Microsoft-Windows-Security-Auditing')), ['sec']);
+      // a NUL inside a part is routed without the cache
+      assert.deepEqual(ids(ev('Security\u0000x', 13, 'SetValue', 'x')), []);
+    }
+  });
 });
