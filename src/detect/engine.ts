@@ -165,7 +165,7 @@ export class DetectionEngine implements StreamTransform {
     const run = (async (): Promise<boolean> => {
       try {
         await saveStateSliced(dir, this.rules.correlator.snapshotJson(), this.now());
-        this.anomaly.save();
+        await this.anomaly.save();
         return true;
       } catch (e) {
         this.tel?.error('snapshot_failed', 'snapshot');

@@ -4,4 +4,4 @@ export { alertDocument, ensureEventId, evidenceOf, SEVERITY, tacticNames, techni
 export { getAlert, listAlerts, type AlertList, type AlertQuery } from './alert-list.js';
 export { emittingRules, loadRuleSet, ruleFiles, SHIPPED_RULES_DIR, TESTS_SUFFIX, type RuleSet, type RuleSetOptions } from './ruleset.js';
 export { runRuleTests, testFileFor, testRuleWithEvents, type AdHocResult, type TestReport, type TestResult } from './rule-tests.js';
-export { loadState, saveState, statePath } from './state.js';
+export { loadState, saveStateSliced, statePath } from './state.js';

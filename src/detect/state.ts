@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileSliced } from '../core/sliced-write.js';
 import type { CorrelatorSnapshot } from './sigma/correlation/index.js';
@@ -14,32 +14,6 @@ const MAX_STATE_BYTES = 512 * 1024 * 1024;
 export interface SavedState {
   saved_at: string;
   correlations: CorrelatorSnapshot;
-}
-
-export function saveState(dataDir: string, snapshot: CorrelatorSnapshot, now: number = Date.now()): void {
-  const dir = join(dataDir, 'detect');
-  mkdirSync(dir, { recursive: true });
-  const file = statePath(dataDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  const body: SavedState = { saved_at: new Date(now).toISOString(), correlations: snapshot };
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(body));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  try {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // directories cannot be fsynced on every platform; the rename is still atomic
-  }
 }
 
 /**

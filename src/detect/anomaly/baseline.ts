@@ -137,12 +137,15 @@ export class BaselineDetector {
 
   snapshot(): SavedBaselineKey[] {
     const out: SavedBaselineKey[] = [];
-    for (const [k, s] of this.keys.entries()) {
-      const saved: SavedBaselineKey = [k, s.values, s.bucket, s.value, s.ewma.mean, s.ewma.variance, s.ewma.n, s.buckets, s.alerted, s.distinct ? [...s.distinct].slice(0, MAX_SAVED_DISTINCT) : []];
-      if (s.slots) saved.push(encodeSlots(s.slots));
-      out.push(saved);
-    }
+    for (const [k, s] of this.keys.entries()) out.push(this.savedKey(k, s));
     return out;
+  }
+
+  /** One key's saved form. */
+  savedKey(k: string, s: BaselineKey): SavedBaselineKey {
+    const saved: SavedBaselineKey = [k, s.values, s.bucket, s.value, s.ewma.mean, s.ewma.variance, s.ewma.n, s.buckets, s.alerted, s.distinct ? [...s.distinct].slice(0, MAX_SAVED_DISTINCT) : []];
+    if (s.slots) saved.push(encodeSlots(s.slots));
+    return saved;
   }
 
   restore(saved: readonly SavedBaselineKey[]): number {

@@ -25,6 +25,11 @@ export function fingerprint(r: AnomalyRule): string {
   return JSON.stringify(f);
 }
 
+/** Saved keys as comma-separated JSON, a hundred keys a piece. */
+function* keyPieces<V>(keys: ReadonlyArray<[string, V]>, save: (k: string, v: V) => unknown): Generator<string> {
+  for (let j = 0; j < keys.length; j += 100) yield (j === 0 ? '' : ',') + keys.slice(j, j + 100).map(([k, v]) => JSON.stringify(save(k, v))).join(',');
+}
+
 /**
  * Every baseline and silence rule of a rule set. `observe` runs each rule's filter on each event and returns the
  * spikes it completes; `tick` (on a timer, since silence brings no events) returns the keys gone quiet. Never throws
@@ -112,6 +117,25 @@ export class AnomalyDetector {
     for (const d of this.baselines) rules[d.rule.meta.id] = { fingerprint: fingerprint(d.rule), baseline: d.snapshot() };
     for (const d of this.silences) rules[d.rule.meta.id] = { fingerprint: fingerprint(d.rule), silence: d.snapshot() };
     return { version: 1, rules };
+  }
+
+  /**
+   * The same state as `snapshot` as JSON text in pieces of a hundred keys, so that it can be written in time slices
+   * between events; each key is read when its piece is made.
+   */
+  *snapshotJson(): Generator<string> {
+    // the keys of every rule as they are now (references); their state is read piece by piece
+    const plan = [
+      ...this.baselines.map((d) => ({ rule: d.rule, kind: 'baseline', pieces: keyPieces([...d.keys.entries()], (k, v) => d.savedKey(k, v)) })),
+      ...this.silences.map((d) => ({ rule: d.rule, kind: 'silence', pieces: keyPieces([...d.keys.entries()], (k, v) => d.savedKey(k, v)) })),
+    ];
+    yield '{"version":1,"rules":{';
+    for (const [i, p] of plan.entries()) {
+      yield `${i === 0 ? '' : ','}${JSON.stringify(p.rule.meta.id)}:{"fingerprint":${JSON.stringify(fingerprint(p.rule))},"${p.kind}":[`;
+      yield* p.pieces;
+      yield ']}';
+    }
+    yield '}}';
   }
 
   /** Restores saved keys of rules whose definition is unchanged; the number of keys restored. */

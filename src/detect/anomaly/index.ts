@@ -3,4 +3,4 @@ export { ewmaUpdate, ewmaZeros, isSpike, newEwma, spikeThreshold, type Ewma, typ
 export { claimKey, loadAnomalyFiles, loadAnomalyText, parseAnomalyRule, parseDuration, parseMetric, type AnomalyLoadResult } from './load.js';
 export type { AnomalyRule, BaselineRule, Metric, SilenceRule } from './model.js';
 export { AnomalyRunner, type RunnerOptions } from './runner.js';
-export { anomalyStatePath, loadAnomalyState, saveAnomalyState } from './state.js';
+export { anomalyStatePath, loadAnomalyState, saveAnomalyStateSliced } from './state.js';

@@ -6,7 +6,7 @@ import type { AlertInput } from '../alerts.js';
 import type { RuleStatus } from '../engine.js';
 import type { AnomalyDetector, AnomalySnapshot } from './detector.js';
 import type { AnomalyRule } from './model.js';
-import { loadAnomalyState, saveAnomalyState } from './state.js';
+import { loadAnomalyState, saveAnomalyStateSliced } from './state.js';
 
 export interface RunnerOptions {
   dataDir?: string | undefined;
@@ -101,13 +101,13 @@ export class AnomalyRunner {
     }
   }
 
-  /** Writes the state (errors are reported, never thrown). */
-  save(): void {
+  /** Writes the state in time slices between events (errors are reported, never thrown). */
+  async save(): Promise<void> {
     const d = this.detector;
     const dir = this.o.dataDir;
     if (!d || d.size === 0 || dir === undefined) return;
     try {
-      saveAnomalyState(dir, d.snapshot(), this.o.now());
+      await saveAnomalyStateSliced(dir, d.snapshotJson(), this.o.now());
     } catch (e) {
       this.o.log(`detection: cannot save baseline state: ${errorMessage(e)}`);
     }

@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import { AnomalyDetector } from './detector.js';
 import { parseAnomalyRule } from './load.js';
 import { slotCount } from './seasonal.js';
-import { loadAnomalyState, saveAnomalyState } from './state.js';
+import { loadAnomalyState, saveAnomalyStateSliced } from './state.js';
 
 const T0 = Date.parse('2026-11-02T00:00:00Z');
 const HOUR = 3_600_000;
 
-test('seasonal slots go through the state file and back (detect/anomaly.json), for many keys', (t) => {
+test('seasonal slots go through the state file and back (detect/anomaly.json, written in slices), for many keys', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-seasonal-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = parseAnomalyRule({ vigil: 'baseline', title: 'logins', id: 'logins', key: 'user.name', bucket: '1h', profile: 'seasonal', warmup: 1 }, { file: 'x.yml', line: 1, column: 1 }, 'x');
@@ -23,7 +23,8 @@ test('seasonal slots go through the state file and back (detect/anomaly.json), f
     const office = h % 24 >= 9 && h % 24 < 17;
     for (let u = 0; u < users; u++) if (office || u % 10 === 0) a.observe({ user: { name: `user${u}` } }, t0 + u, t0 + u);
   }
-  saveAnomalyState(dir, a.snapshot(), T0 + 7 * 24 * HOUR);
+  assert.deepEqual(JSON.parse([...a.snapshotJson()].join('')), JSON.parse(JSON.stringify(a.snapshot())), 'the pieces make the snapshot');
+  await saveAnomalyStateSliced(dir, a.snapshotJson(), T0 + 7 * 24 * HOUR);
   const bytes = statSync(join(dir, 'detect', 'anomaly.json')).size;
   // 2,016 bytes of slots a key as base64 (2,688 characters) plus the key's other fields
   assert.ok(bytes > users * 2688 && bytes < users * 3200, `${bytes} bytes for ${users} keys`);

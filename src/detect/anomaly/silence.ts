@@ -101,8 +101,13 @@ export class SilenceDetector {
 
   snapshot(): SavedSilenceKey[] {
     const out: SavedSilenceKey[] = [];
-    for (const [k, s] of this.keys.entries()) out.push([k, s.values, s.lastSeen, s.lastBeat, s.beats, s.gaps.mean, s.gaps.variance, s.gaps.n, s.alerted]);
+    for (const [k, s] of this.keys.entries()) out.push(this.savedKey(k, s));
     return out;
+  }
+
+  /** One key's saved form. */
+  savedKey(k: string, s: SilenceKey): SavedSilenceKey {
+    return [k, s.values, s.lastSeen, s.lastBeat, s.beats, s.gaps.mean, s.gaps.variance, s.gaps.n, s.alerted];
   }
 
   /** Restores saved keys; `now` is the restart time: a key's silence is counted from no earlier than it. */

@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
+import { writeFileSliced } from '../../core/sliced-write.js';
 import type { AnomalySnapshot } from './detector.js';
 
 /** Baseline and silence state on disk: `<dataDir>/detect/anomaly.json`, beside the correlation state, written atomically. */
@@ -10,19 +11,14 @@ export function anomalyStatePath(dataDir: string): string {
 
 const MAX_STATE_BYTES = 256 * 1024 * 1024;
 
-export function saveAnomalyState(dataDir: string, s: AnomalySnapshot, now: number = Date.now()): void {
-  const dir = join(dataDir, 'detect');
-  mkdirSync(dir, { recursive: true });
-  const file = anomalyStatePath(dataDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify({ saved_at: new Date(now).toISOString(), anomaly: s }));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+/** Writes the state atomically from JSON pieces (`AnomalyDetector.snapshotJson`) in time slices between events. */
+export function saveAnomalyStateSliced(dataDir: string, anomaly: Iterable<string>, now: number = Date.now()): Promise<number> {
+  function* pieces(): Generator<string> {
+    yield `{"saved_at":${JSON.stringify(new Date(now).toISOString())},"anomaly":`;
+    yield* anomaly;
+    yield '}';
   }
-  renameSync(tmp, file);
+  return writeFileSliced(anomalyStatePath(dataDir), pieces(), { maxBytes: MAX_STATE_BYTES });
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
