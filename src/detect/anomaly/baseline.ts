@@ -1,7 +1,8 @@
 import { getPath, type EcsEvent } from '../../schema/event.js';
 import { evidenceOf, type AlertInput } from '../alerts.js';
 import { ewmaUpdate, ewmaZeros, isSpike, newEwma, noiseFloor, spikeThreshold, type Ewma } from './ewma.js';
-import { keyOf, keyText, LruMap } from './keys.js';
+import { LruMap } from '../../core/lru.js';
+import { keyOf, keyText } from './keys.js';
 import type { BaselineRule } from './model.js';
 import { decodeSlots, encodeSlots, newSlots, seasonParams, slotCount, slotEwma, slotFold, slotGap, slotName, slotOf, type SeasonParams } from './seasonal.js';
 

@@ -1,7 +1,8 @@
 import type { EcsEvent } from '../../schema/event.js';
 import type { AlertInput } from '../alerts.js';
 import { ewmaUpdate, newEwma, stddev, type Ewma } from './ewma.js';
-import { keyOf, keyText, LruMap } from './keys.js';
+import { LruMap } from '../../core/lru.js';
+import { keyOf, keyText } from './keys.js';
 import type { SilenceRule } from './model.js';
 
 /** Events closer together than this count as one arrival when the interval is learned (a burst is one beat). */

@@ -1,4 +1,4 @@
-import { LruMap } from '../../anomaly/keys.js';
+import { LruMap } from '../../../core/lru.js';
 import type { RuleMeta, RuleProblem } from '../../types.js';
 import { describeCriteria, testCriteria, type CorrelationRule, type Criterion } from './model.js';
 import { expandCompact, groupJson, Interner, savedWindow, type CompactSnapshot } from './snapshot-json.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LruMap } from './keys.js';
+import { LruMap } from './lru.js';
 
 /** The obvious LRU (a Map in use order, moved by delete + set): the reference the O(1) one must agree with. */
 class ReferenceLru<V> {
