@@ -5,7 +5,7 @@ import { eventKeys, eventSources, logsourceKey } from './logsource.js';
 import type { SigmaFilter, SigmaRule } from './model.js';
 import { ModifierError } from './modifiers.js';
 import { compileDetection, MAX_CLAUSES, Registry, type Gate } from './detection.js';
-import { lowerValues, type Pred } from './predicates.js';
+import { textValues, type Pred } from './predicates.js';
 import { LiteralAutomaton } from './prefilter.js';
 
 /*
@@ -369,15 +369,20 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
         s.seen = epoch;
         let vals: readonly string[];
         try {
-          vals = lowerValues(v, s.slot, s.get);
+          vals = textValues(v, s.slot, s.get);
         } catch {
           // a hostile event (a throwing getter): the field counts as absent
           vals = [];
           v.lower.set(s.slot, vals);
+          v.text.set(s.slot, vals);
         }
         for (const t of vals) {
-          s.auto?.scan(t, stamp, epoch, hits);
-          const ids = t.length <= s.exactMax ? s.exact?.get(t) : undefined;
+          // ASCII values are scanned as they are; others lower-cased first
+          const auto = s.auto;
+          if (auto !== undefined && !auto.scanAscii(t, stamp, epoch, hits)) auto.scan(t.toLowerCase(), stamp, epoch, hits);
+          // lower-casing never shortens a value: longer ones cannot equal an indexed value
+          if (s.exact === undefined || t.length > s.exactMax) continue;
+          const ids = s.exact.get(t.toLowerCase());
           if (ids) {
             for (const id of ids) {
               stamp[id] = epoch;

@@ -92,6 +92,11 @@ export function lowerValues(v: EventView, key: number, get: Getter | undefined):
   return valuesOf(v, key, get, false);
 }
 
+/** Text values of a field as they are (the cased cache). */
+export function textValues(v: EventView, key: number, get: Getter | undefined): readonly string[] {
+  return valuesOf(v, key, get, true);
+}
+
 /** String tests of one alternative. */
 function altTests(a: Alt, cased: boolean, implicitContains: boolean): StrTest[] {
   switch (a.kind) {

@@ -8,7 +8,8 @@
  * ASCII that occur in literals (homoglyphs, emoji, other scripts in a few rules) are not columns: they would multiply
  * the table by the size of their alphabet (a thousand columns for command-line literals, tens of MB of rows that no
  * cache holds). Their transitions follow the failure links instead, through a small map of the trie edges on such
- * characters: at most one step per character of the longest literal, and only for those characters.
+ * characters: at most one step per character of the longest literal, and only for those characters. Upper-case ASCII
+ * letters share the columns of their lower-case letters, so ASCII values are scanned without lower-casing them.
  */
 
 const MAX_LITERAL = 256;
@@ -31,6 +32,8 @@ export class LiteralAutomaton {
   private readonly outIds: Int32Array;
   /** states numbered from here on have outputs */
   private readonly firstOut: number;
+  /** upper-case ASCII letters share their lower-case letter's column (no literal has one) */
+  private readonly foldsCase: boolean;
 
   /** `literals[i]` is reported as `ids[i]` (several literals may share an id's text; ids need not be unique). */
   constructor(literals: readonly string[], ids: readonly number[]) {
@@ -49,6 +52,12 @@ export class LiteralAutomaton {
         if (c >= DENSE_LIMIT && classOf[c] === 0) classOf[c] = nDense + nRare++;
       }
     }
+    // upper-case ASCII letters read as their lower-case letter, so that ASCII text is scanned as it is (scanAscii);
+    // lower-cased text has none of them, so scan is unchanged (unless a literal has one: then no folding)
+    let upperInLiterals = false;
+    for (let c = 65; c <= 90; c++) if (classOf[c] !== 0) upperInLiterals = true;
+    if (!upperInLiterals) for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32] ?? 0;
+    this.foldsCase = !upperInLiterals;
     this.classOf = classOf;
     this.nDense = nDense;
     this.nRare = nRare;
@@ -154,6 +163,39 @@ export class LiteralAutomaton {
       if (c !== undefined) return c;
       if (t === 0) return 0;
     }
+  }
+
+  /**
+   * As scan on `text.toLowerCase()`, without lower-casing, for ASCII text: returns false at the first character
+   * outside ASCII (or when the automaton does not fold case), and the caller then scans the lower-cased text (the
+   * literals stamped so far do occur in it: ASCII lower-cases character by character).
+   */
+  scanAscii(text: string, stamp: Uint32Array, epoch: number, hits: number[]): boolean {
+    if (!this.foldsCase) return false;
+    const go = this.goto;
+    const cls = this.classOf;
+    const nd = this.nDense;
+    const os = this.outStart;
+    const oe = this.outEnd;
+    const ids = this.outIds;
+    const first = this.firstOut;
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= DENSE_LIMIT) return false;
+      node = go[node * nd + (cls[c] ?? 0)] ?? 0;
+      if (node < first) continue;
+      const s = os[node] ?? 0;
+      const e = oe[node] ?? 0;
+      for (let j = s; j < e; j++) {
+        const id = ids[j] ?? 0;
+        if (stamp[id] !== epoch) {
+          stamp[id] = epoch;
+          hits.push(id);
+        }
+      }
+    }
+    return true;
   }
 
   /** Stamps `stamp[id] = epoch` for every literal found in `text` (lower-cased by the caller); new ids go to `hits`. */
