@@ -367,6 +367,11 @@ export class FileSource implements Source {
     // positions it reaches: a crash (even kill -9) leaves a submission and its positions both stored or neither.
     // The checkpoint file, written after the pass, is a second copy; at start the newer of the two is used.
     for (let i = 0; i < records.length; i += SUBMIT_RECORDS) {
+      // stopping: the rest is read again at the next start if its files will be found again (not renamed away or gzip'd)
+      if (i > 0 && !this.running && owners.slice(i).every((o) => o.owner instanceof Tailer && o.owner.goneSince === undefined)) {
+        this.rollbackAll();
+        return true;
+      }
       const ends = new Map<Tailer | GzReader, number>();
       for (const o of owners.slice(i, i + SUBMIT_RECORDS)) ends.set(o.owner, o.end);
       const state = { key: this.stateKey, value: this.checkpoints.body(new Map([...ends].map(([o, end]) => [o.key, end]))) };
