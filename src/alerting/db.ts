@@ -118,8 +118,16 @@ export function openAlertingDb(path: string, opts: { readOnly?: boolean } = {}):
   return db;
 }
 
+/** The meta read, prepared once per database (it is asked for every batch of events the asset stamp sees). */
+const metaReads = new WeakMap<AlertingDb, Database.Statement>();
+
 export function getMeta(db: AlertingDb, key: string): string | undefined {
-  const r = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  let st = metaReads.get(db);
+  if (!st) {
+    st = db.prepare('SELECT value FROM meta WHERE key = ?');
+    metaReads.set(db, st);
+  }
+  const r = st.get(key) as { value: string } | undefined;
   return r?.value;
 }
 
