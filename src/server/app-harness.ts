@@ -21,7 +21,7 @@ export interface TestApp {
   metrics(): Promise<string>;
 }
 
-export async function startTestApp(opts: { hecTokens?: string[]; queueEvents?: number; batchEvents?: number; bodyLimitBytes?: number } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { hecTokens?: string[]; queueEvents?: number; batchEvents?: number; bodyLimitBytes?: number; requestTimeoutMs?: number } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-http-'));
   const token = `test-admin-${process.pid}-${Date.now().toString(36)}`;
   const telemetry = new Telemetry();
@@ -42,6 +42,7 @@ export async function startTestApp(opts: { hecTokens?: string[]; queueEvents?: n
     token,
     hecTokens: opts.hecTokens ?? [],
     bodyLimitBytes: opts.bodyLimitBytes ?? 16 * 1024 * 1024,
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
     version: 'test',
     health: () => Promise.resolve({}),
   });

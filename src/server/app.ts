@@ -42,6 +42,8 @@ export interface AppDeps {
   /** tokens the Splunk HEC endpoints accept besides the admin token (config http.hec_tokens) */
   hecTokens?: readonly string[];
   bodyLimitBytes: number;
+  /** a request not received in full (headers and body) within this is answered 408 and its connection closed; default 120 s */
+  requestTimeoutMs?: number;
   version: string;
   health: () => Promise<Record<string, unknown>>;
 }
@@ -56,7 +58,10 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimitBytes, return503OnClosing: true });
+  const requestTimeout = deps.requestTimeoutMs ?? 120_000;
+  // Node checks the request timeout on an interval (30 s by default): a quarter of the timeout, at most that
+  const check = Math.min(30_000, Math.max(50, Math.floor(requestTimeout / 4)));
+  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimitBytes, return503OnClosing: true, requestTimeout, http: { connectionsCheckingInterval: check, headersTimeout: Math.min(60_000, requestTimeout) } });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addHook('preParsing', decompressBodies(deps.bodyLimitBytes));
   app.addHook('preHandler', refuseNativeIngestWhenSaturated(deps.pipeline, deps.telemetry));
