@@ -94,6 +94,9 @@ export class DetectionEngine implements StreamTransform {
   private readonly inflight = new Set<Promise<unknown>>();
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  /** correlation state dropped since the last batch, by rule and reason (see the constructor) */
+  private readonly drops = new Map<string, number>();
+  private flushDrops: () => void = () => this.drops.clear();
   /** the state save under way, if any */
   private saving: Promise<boolean> | undefined;
   private readonly hits = new Map<string, number>();
@@ -123,7 +126,18 @@ export class DetectionEngine implements StreamTransform {
         existing instanceof Counter
           ? (existing as Counter<'rule' | 'reason'>)
           : new Counter({ name, help: 'Correlation state dropped: groups evicted at the cap (LRU), late events, window entries beyond the cap', labelNames: ['rule', 'reason'], registers: [reg] });
-      this.rules.correlator.onDrop = (rule, reason) => counter.inc({ rule, reason });
+      // counted here per event (evictions can happen for most events at the group cap), added to the metric per batch
+      this.rules.correlator.onDrop = (rule, reason) => {
+        const k = `${rule}\u0000${reason}`;
+        this.drops.set(k, (this.drops.get(k) ?? 0) + 1);
+      };
+      this.flushDrops = () => {
+        for (const [k, n] of this.drops) {
+          const [rule = '', reason = ''] = k.split('\u0000');
+          counter.inc({ rule, reason }, n);
+        }
+        this.drops.clear();
+      };
     }
     for (const r of this.rules.matcher.rules) this.meta.set(r.id, r);
     for (const r of this.rules.correlations) this.meta.set(r.meta.id, r.meta);
@@ -196,6 +210,7 @@ export class DetectionEngine implements StreamTransform {
     }
     this.tel?.received(n);
     this.tel?.sent(n);
+    if (this.drops.size > 0) this.flushDrops();
     if (this.queue.length > 0) this.scheduleFlush();
   }
 
@@ -204,7 +219,7 @@ export class DetectionEngine implements StreamTransform {
     if (matches.length === 0) return;
     const ts = Date.parse(String(e[F.timestamp]));
     const time = Number.isFinite(ts) ? ts : this.now();
-    const read: FieldReader = (f) => eventField(e, f);
+    let read: FieldReader | undefined;
     let fields: EvidenceRef['fields'] | undefined;
     for (const m of matches) {
       const id = m.rule.id;
@@ -213,7 +228,7 @@ export class DetectionEngine implements StreamTransform {
       this.lastHit.set(id, time);
       const ev = evidenceOf(e, id, time, (fields ??= evidenceFields(e)));
       if (this.rules.emits.has(id)) this.raise({ rule: m.rule, type: 'detection', time, explanation: m.explanation, evidence: [ev] });
-      if (this.rules.correlator.consumes(id)) for (const f of this.rules.correlator.observe(id, time, read, [ev])) this.fired(f);
+      if (this.rules.correlator.consumes(id)) for (const f of this.rules.correlator.observe(id, time, (read ??= (f) => eventField(e, f)), [ev])) this.fired(f);
     }
   }
 
