@@ -166,9 +166,10 @@ export class LiteralAutomaton {
   }
 
   /**
-   * As scan on `text.toLowerCase()`, without lower-casing, for ASCII text: returns false at the first character
-   * outside ASCII (or when the automaton does not fold case), and the caller then scans the lower-cased text (the
-   * literals stamped so far do occur in it: ASCII lower-cases character by character).
+   * As scan on `text.toLowerCase()`, without lower-casing the whole text: ASCII is read as it is (upper case folded by
+   * the classes), a character outside ASCII is lower-cased alone. Returns false when it cannot stand for scan (the
+   * automaton does not fold case, or a capital sigma, whose lower case depends on its neighbours): the caller then
+   * scans the lower-cased text (the literals stamped so far do occur in it).
    */
   scanAscii(text: string, stamp: Uint32Array, epoch: number, hits: number[]): boolean {
     if (!this.foldsCase) return false;
@@ -182,7 +183,21 @@ export class LiteralAutomaton {
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c >= DENSE_LIMIT) return false;
+      if (c >= DENSE_LIMIT) {
+        // a character outside ASCII: its own lower case, scanned as scan would (one code point; a surrogate pair
+        // whole). Lower-casing is per code point except the final sigma, which depends on its neighbours: give up.
+        if (c === 0x3a3) return false;
+        const next = text.charCodeAt(i + 1);
+        const pair = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+        const low = (pair ? text.slice(i, i + 2) : text[i] ?? '').toLowerCase();
+        if (pair) i++;
+        for (let u = 0; u < low.length; u++) {
+          const k = cls[low.charCodeAt(u)] ?? 0;
+          node = k < nd ? (go[node * nd + k] ?? 0) : this.rareStep(node, k - nd);
+          if (node >= first) this.emit(node, stamp, epoch, hits);
+        }
+        continue;
+      }
       node = go[node * nd + (cls[c] ?? 0)] ?? 0;
       if (node < first) continue;
       const s = os[node] ?? 0;
@@ -196,6 +211,18 @@ export class LiteralAutomaton {
       }
     }
     return true;
+  }
+
+  /** Stamps the literals that end at `node`. */
+  private emit(node: number, stamp: Uint32Array, epoch: number, hits: number[]): void {
+    const ids = this.outIds;
+    for (let j = this.outStart[node] ?? 0, e = this.outEnd[node] ?? 0; j < e; j++) {
+      const id = ids[j] ?? 0;
+      if (stamp[id] !== epoch) {
+        stamp[id] = epoch;
+        hits.push(id);
+      }
+    }
   }
 
   /** Stamps `stamp[id] = epoch` for every literal found in `text` (lower-cased by the caller); new ids go to `hits`. */
