@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SCENARIOS } from '../../src/simulate/scenarios.js';
-import { cleanEnv, killAll, startServe, VIGIL, type Server } from '../support/serve.js';
+import { killAll, startServe, type Server } from '../support/serve.js';
+import { runSimulate, type SimulateRun } from '../support/simulate.js';
 
 /*
  * `vigil simulate` against a real `vigil serve` (temporary data dir, ephemeral ports): every scenario whose rule the
@@ -29,23 +30,7 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Runs `vigil simulate ARGS` (bounded); exit code, stdout, stderr. */
-function simulate(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [VIGIL, 'simulate', ...args, '--target', server.base, '--token', TOKEN], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const simulate = (args: string[], timeoutMs: number): Promise<SimulateRun> => runSimulate(server, TOKEN, children, args, timeoutMs);
 
 interface Report {
   passed: boolean;
