@@ -176,9 +176,6 @@ export class LiteralAutomaton {
     const go = this.goto;
     const cls = this.classOf;
     const nd = this.nDense;
-    const os = this.outStart;
-    const oe = this.outEnd;
-    const ids = this.outIds;
     const first = this.firstOut;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
@@ -199,16 +196,7 @@ export class LiteralAutomaton {
         continue;
       }
       node = go[node * nd + (cls[c] ?? 0)] ?? 0;
-      if (node < first) continue;
-      const s = os[node] ?? 0;
-      const e = oe[node] ?? 0;
-      for (let j = s; j < e; j++) {
-        const id = ids[j] ?? 0;
-        if (stamp[id] !== epoch) {
-          stamp[id] = epoch;
-          hits.push(id);
-        }
-      }
+      if (node >= first) this.emit(node, stamp, epoch, hits);
     }
     return true;
   }
@@ -230,24 +218,12 @@ export class LiteralAutomaton {
     const go = this.goto;
     const cls = this.classOf;
     const nd = this.nDense;
-    const os = this.outStart;
-    const oe = this.outEnd;
-    const ids = this.outIds;
     const first = this.firstOut;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const k = cls[text.charCodeAt(i)] ?? 0;
       node = k < nd ? (go[node * nd + k] ?? 0) : this.rareStep(node, k - nd);
-      if (node < first) continue;
-      const s = os[node] ?? 0;
-      const e = oe[node] ?? 0;
-      for (let j = s; j < e; j++) {
-        const id = ids[j] ?? 0;
-        if (stamp[id] !== epoch) {
-          stamp[id] = epoch;
-          hits.push(id);
-        }
-      }
+      if (node >= first) this.emit(node, stamp, epoch, hits);
     }
   }
 }
