@@ -169,68 +169,95 @@ export class HotWriter {
    * source's read positions, see commit-state.ts) commit in one transaction.
    */
   append(batchText: string | readonly string[], state: readonly CommitStateEntry[] = []): CommitInfo {
-    const rows = typeof batchText === 'string' ? decodeBatch(batchText) : decodeParts(batchText);
+    const [info] = this.appendMany([{ rows: decodeText(batchText), text: batchText, state }]);
+    return info as CommitInfo;
+  }
+
+  /**
+   * Stores several decoded batches in one transaction (one sync to disk for all: the writer thread commits what
+   * waited while it was busy together). Each keeps its own chain link; all commit or none. A rotation, when due,
+   * follows the last (named in its CommitInfo).
+   */
+  appendMany(items: readonly DecodedBatch[]): CommitInfo[] {
     const h = this.hot;
-    const batch = this.nextBatch;
-    const hash = chainHash(this.head, batchText, ROW_SEP);
-    let lo = Infinity;
-    let hi = -Infinity;
     const ev = this.eventArgs;
     const dv = this.docArgs;
+    // applied once the transaction has committed
+    let head = this.head;
+    let batch = this.nextBatch - 1;
+    let id = h.nextRow;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let events = 0;
+    const links: { batch: number; hash: Buffer }[] = [];
     const tx = h.db.transaction(() => {
-      let seq = 0;
-      let id = h.nextRow;
-      // whole chunks of INSERT_ROWS rows, one statement call each; the rest one row at a time
-      const whole = rows.length - (rows.length % INSERT_ROWS);
-      while (seq < whole) {
-        for (let j = 0; j < INSERT_ROWS; j++, seq++, id++) {
-          const r = rows[seq] as StoredRow;
-          if (r.ts < lo) lo = r.ts;
-          if (r.ts > hi) hi = r.ts;
-          const o = j * EVENT_PARAMS;
-          ev[o] = id;
-          ev[o + 1] = r.ts;
-          ev[o + 2] = batch;
-          ev[o + 3] = seq;
-          ev[o + 4] = r.sourceIp;
-          ev[o + 5] = r.destinationIp;
-          ev[o + 6] = r.userName;
-          ev[o + 7] = r.hostName;
-          ev[o + 8] = r.dataset;
-          ev[o + 9] = r.outcome;
-          ev[o + 10] = r.message;
-          dv[j * 2] = id;
-          dv[j * 2 + 1] = r.doc;
+      for (const item of items) {
+        const rows = item.rows;
+        batch++;
+        const hash = chainHash(head, item.text, ROW_SEP);
+        let bLo = Infinity;
+        let bHi = -Infinity;
+        let seq = 0;
+        // whole chunks of INSERT_ROWS rows, one statement call each; the rest one row at a time
+        const whole = rows.length - (rows.length % INSERT_ROWS);
+        while (seq < whole) {
+          for (let j = 0; j < INSERT_ROWS; j++, seq++, id++) {
+            const r = rows[seq] as StoredRow;
+            if (r.ts < bLo) bLo = r.ts;
+            if (r.ts > bHi) bHi = r.ts;
+            const o = j * EVENT_PARAMS;
+            ev[o] = id;
+            ev[o + 1] = r.ts;
+            ev[o + 2] = batch;
+            ev[o + 3] = seq;
+            ev[o + 4] = r.sourceIp;
+            ev[o + 5] = r.destinationIp;
+            ev[o + 6] = r.userName;
+            ev[o + 7] = r.hostName;
+            ev[o + 8] = r.dataset;
+            ev[o + 9] = r.outcome;
+            ev[o + 10] = r.message;
+            dv[j * 2] = id;
+            dv[j * 2 + 1] = r.doc;
+          }
+          h.insertMany.run(ev);
+          h.insertDocMany.run(dv);
         }
-        h.insertMany.run(ev);
-        h.insertDocMany.run(dv);
+        for (; seq < rows.length; seq++, id++) {
+          const r = rows[seq] as StoredRow;
+          if (r.ts < bLo) bLo = r.ts;
+          if (r.ts > bHi) bHi = r.ts;
+          h.insert.run(id, r.ts, batch, seq, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message);
+          h.insertDoc.run(id, r.doc);
+        }
+        h.insertBatch.run(batch, head, hash, rows.length, rows.length ? bLo : 0, rows.length ? bHi : 0, Date.now());
+        for (const [k, v] of item.state) h.putState(k, v, batch);
+        head = hash;
+        links.push({ batch, hash });
+        events += rows.length;
+        if (bLo < lo) lo = bLo;
+        if (bHi > hi) hi = bHi;
       }
-      for (; seq < rows.length; seq++, id++) {
-        const r = rows[seq] as StoredRow;
-        if (r.ts < lo) lo = r.ts;
-        if (r.ts > hi) hi = r.ts;
-        h.insert.run(id, r.ts, batch, seq, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message);
-        h.insertDoc.run(id, r.doc);
-      }
-      h.insertBatch.run(batch, this.head, hash, rows.length, rows.length ? lo : 0, rows.length ? hi : 0, Date.now());
-      for (const [k, v] of state) h.putState(k, v, batch);
     });
     tx.immediate();
-    h.nextRow += rows.length;
-    this.head = hash;
+    const first = this.nextBatch;
+    h.nextRow = id;
+    this.head = head;
     this.nextBatch = batch + 1;
-    h.events += rows.length;
-    if (rows.length) {
+    h.events += events;
+    if (events > 0) {
       h.minTs = h.minTs === null ? lo : Math.min(h.minTs, lo);
       h.maxTs = h.maxTs === null ? hi : Math.max(h.maxTs, hi);
     }
-    h.firstBatch ??= batch;
-    const info: CommitInfo = { batch, partition: h.info.id, walBytes: 0 };
-    if (h.events >= this.opts.sealEvents) info.rotated = this.rotate();
-    info.walBytes = this.walBytes();
+    if (items.length > 0) h.firstBatch ??= first;
+    const infos: CommitInfo[] = links.map((l) => ({ batch: l.batch, partition: h.info.id, walBytes: 0 }));
+    const last = infos[infos.length - 1];
+    if (last && h.events >= this.opts.sealEvents) last.rotated = this.rotate();
+    const wal = this.walBytes();
+    for (const i of infos) i.walBytes = wal;
     const now = Date.now();
     if (now - this.headRecordedAt >= HEAD_RECORD_MS) this.recordHead(now);
-    return info;
+    return infos;
   }
 
   /** Size of the hot partition's WAL file (0 when there is none). */
@@ -310,6 +337,18 @@ export class HotWriter {
     this.hot.db.close();
     this.catalog.close();
   }
+}
+
+/** A batch's rows with the text they were decoded from (hashed into the chain as it is). */
+export interface DecodedBatch {
+  rows: readonly StoredRow[];
+  text: string | readonly string[];
+  state: readonly CommitStateEntry[];
+}
+
+/** The rows of a batch text or of its parts (each whole rows); throws on a malformed row. */
+export function decodeText(batchText: string | readonly string[]): StoredRow[] {
+  return typeof batchText === 'string' ? decodeBatch(batchText) : decodeParts(batchText);
 }
 
 /** The rows of a batch given as parts (each whole rows): what decodeBatch gives for the parts joined. */

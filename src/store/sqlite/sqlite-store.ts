@@ -17,6 +17,12 @@ import { openPartition, type SyncMode } from './open.js';
 import { overlaps, searchPartitions, type PartitionHandle } from './search.js';
 import { verifyStore } from './verify.js';
 
+/**
+ * Characters per encoded chunk at most (one row may exceed it): 16,384 characters are 32 KiB as UTF-16, well below
+ * V8's large-object threshold (128 KiB), so chunks waiting for the writer die young.
+ */
+const ENCODED_CHUNK_CHARS = 16_384;
+
 export interface SqliteStoreOptions {
   dir: string;
   /** fsync every commit ('full', default) or leave it to the OS ('normal': survives a process crash, not power loss) */
@@ -238,19 +244,26 @@ export class SqliteStore implements Store {
     return this.appendEncoded(this.encode(events), options);
   }
 
-  /** Chunks of at most maxBatchEvents rows, each the batch text of its rows (batch-codec.ts). */
+  /**
+   * Chunks of at most maxBatchEvents rows, each the batch text of its rows (batch-codec.ts), cut at about
+   * ENCODED_CHUNK_CHARS characters: a longer string would be allocated outside V8's young generation, where only a
+   * full collection frees it (at tens of thousands of events a second, hundreds of MB of garbage between them).
+   */
   encode(events: readonly AppendEvent[]): EncodedEvents[] {
     const chunks: EncodedEvents[] = [];
-    const max = this.opts.maxBatchEvents;
-    for (let i = 0; i < events.length; i += max) {
-      const n = Math.min(max, events.length - i);
-      const rows = new Array<string>(n);
-      for (let j = 0; j < n; j++) {
-        const e = events[i + j] as AppendEvent;
-        rows[j] = encodeEvent(e.event, e.ts);
+    let rows: string[] = [];
+    let chars = 0;
+    for (const e of events) {
+      const row = encodeEvent(e.event, e.ts);
+      rows.push(row);
+      chars += row.length;
+      if (chars >= ENCODED_CHUNK_CHARS || rows.length >= this.opts.maxBatchEvents) {
+        chunks.push({ count: rows.length, data: joinRows(rows) });
+        rows = [];
+        chars = 0;
       }
-      chunks.push({ count: n, data: joinRows(rows) });
     }
+    if (rows.length > 0) chunks.push({ count: rows.length, data: joinRows(rows) });
     return chunks;
   }
 
