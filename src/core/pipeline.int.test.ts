@@ -83,3 +83,32 @@ test('urgent documents (alerts) are stored ahead of a backlog of events', async 
     await pipeline.drain();
   });
 });
+
+test('batches are handed to the store as they come, without waiting for the commits before them', async () => {
+  await withStore(async (store, telemetry) => {
+    // the store's commits are held back until released: the pipeline must not wait for them to hand over more
+    let started = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const appendEncoded = store.appendEncoded.bind(store);
+    store.appendEncoded = async (chunks, options) => {
+      started++;
+      await gate;
+      return appendEncoded(chunks, options);
+    };
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), batchEvents: 500 });
+    const subs: Promise<unknown>[] = [];
+    for (let k = 0; k < 6; k++) {
+      subs.push(pipeline.submitRecords(Array.from({ length: 100 }, (_, i) => ({ message: LINE(k * 100 + i), receivedAt: Date.now() }))));
+      // a new turn of the event loop: each submission is its own batch
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(started, 6, `${started} of 6 batches were handed to the store before the first commit`);
+    release();
+    const results = await Promise.all(subs);
+    assert.equal(results.length, 6);
+    const r = await store.search({ filter: parseQuery('*').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 0 });
+    assert.equal(r.total, 600);
+    await pipeline.drain();
+  });
+});

@@ -14,8 +14,10 @@ export interface PipelineOptions {
   batchEvents?: number;
   /** events waiting for the store at most; submitters wait beyond it */
   queueEvents?: number;
-  /** store batches in flight at once */
+  /** store batches in flight at once (handed to the store, not yet committed) */
   inflight?: number;
+  /** events in flight at once, in all those batches */
+  inflightEvents?: number;
   now?: () => number;
 }
 
@@ -44,7 +46,8 @@ export class Pipeline {
     this.opts = {
       batchEvents: 5000,
       queueEvents: 50_000,
-      inflight: 2,
+      inflight: 64,
+      inflightEvents: 4 * (options.batchEvents ?? 5000),
       now: Date.now,
       transforms: [],
       ...options,
@@ -117,14 +120,27 @@ export class Pipeline {
     });
   }
 
+  /**
+   * Hands batches to the store as they come, without waiting for earlier commits (up to `inflight` batches and
+   * `inflightEvents` events): the store's replies are read only when the event loop gets to them, and waiting for
+   * one before handing over the next would leave the store idle while a source's burst is parsed.
+   */
   private async run(): Promise<void> {
-    const inflight: Promise<void>[] = [];
+    const inflight = new Set<Promise<void>>();
+    let events = 0;
     for (;;) {
       const subs = await this.queue.take(this.opts.batchEvents);
       if (subs.length === 0) break;
       this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
-      inflight.push(this.write(subs));
-      if (inflight.length >= this.opts.inflight) await inflight.shift();
+      let n = 0;
+      for (const s of subs) n += s.count;
+      events += n;
+      const p: Promise<void> = this.write(subs).finally(() => {
+        events -= n;
+        inflight.delete(p);
+      });
+      inflight.add(p);
+      while (inflight.size >= this.opts.inflight || events >= this.opts.inflightEvents) await Promise.race(inflight);
     }
     await Promise.all(inflight);
   }
