@@ -4,10 +4,14 @@ import type { ComponentTelemetry } from '../../core/telemetry.js';
 import { errorCode, errorText, peerAddress, type RateLimitedLog, toRecord, type SyslogRecord } from './common.js';
 import { StreamFramer, type Frame, type FramingStats } from './framing.js';
 
-/** records of one connection waiting for the store before its socket is paused (the sender then blocks) */
-export const PAUSE_AT_RECORDS = 4096;
-/** ... and resumed when this few are left */
-const RESUME_AT_RECORDS = 1024;
+/**
+ * Records of one connection waiting for the store before its socket is paused (the sender then blocks). One turn of
+ * the event loop can read 32 chunks of 64 KiB from a busy socket (about 6,900 messages of 300 bytes) before the
+ * store's replies are read: a smaller window pauses nearly every turn.
+ */
+export const PAUSE_AT_RECORDS = 8192;
+/** ... and resumed when this few are left (half: the store keeps work while the socket is read again) */
+const RESUME_AT_RECORDS = 4096;
 
 export interface ConnectionDeps {
   id: string;
