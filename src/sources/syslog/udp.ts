@@ -9,13 +9,19 @@ import { datagramFrame } from './framing.js';
 import { readUdpDrops } from './kernel-drops.js';
 
 /** datagrams per pipeline submission at most */
-const BATCH_RECORDS = 1000;
+const BATCH_RECORDS = 500;
 /** a batch that is not full is submitted after this long */
 const BATCH_MS = 10;
 /** submissions waiting for the store at once */
 const MAX_INFLIGHT = 4;
 /** records waiting for a submission slot at most; beyond it datagrams are dropped (counted, reason queue_full) */
-const MAX_QUEUED_RECORDS = 20_000;
+const MAX_QUEUED_RECORDS = 50_000;
+/**
+ * Datagrams libuv reads from a socket in one turn of the event loop at most: a turn that read this many left more in
+ * the kernel's buffer, so parsing waits for a turn that emptied it (or for the queue to be half full) — a sender's
+ * burst then waits in the queue instead of overflowing the kernel's buffer while a batch is parsed.
+ */
+const READS_PER_TURN = 32;
 const KERNEL_POLL_MS = 2000;
 
 export interface UdpLimits {
@@ -38,6 +44,9 @@ export class SyslogUdpSource implements Source {
   private queued = 0;
   private inflight = 0;
   private idle: (() => void) | undefined;
+  /** datagrams read since the last turn that could parse, and whether such a turn is scheduled */
+  private readSinceTurn = 0;
+  private turnScheduled = false;
   private kernelTimer: NodeJS.Timeout | undefined;
   private kernelDrops = 0;
   private queueDrops = 0;
@@ -89,6 +98,7 @@ export class SyslogUdpSource implements Source {
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     this.received++;
+    this.readSinceTurn++;
     this.lastAt = Date.now();
     this.tel.received(1, msg.length);
     const frame = datagramFrame(msg, this.config.max_message_bytes);
@@ -119,11 +129,27 @@ export class SyslogUdpSource implements Source {
       this.queue.push(batch);
       this.queued += batch.length;
     }
-    this.pump();
+    this.schedule();
   }
 
+  /** A later turn of the event loop submits queued batches (see READS_PER_TURN), after the socket was read. */
+  private schedule(): void {
+    // a submission that finishes schedules the next when all slots are taken
+    if (this.turnScheduled || this.queue.length === 0 || this.inflight >= MAX_INFLIGHT) return;
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      const busy = this.readSinceTurn >= READS_PER_TURN;
+      this.readSinceTurn = 0;
+      // datagrams are still waiting in the kernel: read them first, unless the queue is filling up or the socket closed
+      if (busy && this.socket !== undefined && this.queued < this.maxQueued / 2) this.schedule();
+      else this.pump();
+    });
+  }
+
+  /** Submits one queued batch (the next turn submits the next: the socket is read in between). */
   private pump(): void {
-    while (this.inflight < MAX_INFLIGHT && this.queue.length > 0) {
+    if (this.inflight < MAX_INFLIGHT && this.queue.length > 0) {
       const batch = this.queue.shift() as SyslogRecord[];
       this.queued -= batch.length;
       this.inflight++;
@@ -141,10 +167,11 @@ export class SyslogUdpSource implements Source {
         },
       ).finally(() => {
         this.inflight--;
-        this.pump();
+        this.schedule();
         if (this.inflight === 0 && this.queue.length === 0) this.idle?.();
       });
     }
+    this.schedule();
   }
 
   private pollKernelDrops(): void {
