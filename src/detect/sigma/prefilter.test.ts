@@ -70,4 +70,23 @@ describe('LiteralAutomaton', () => {
       { numRuns: 20000 },
     );
   });
+
+  test('long texts (searched for each of a few literals, or read by the automaton with more) find what includes finds', () => {
+    const lower = fc.string({ unit: fc.constantFrom('a', 'b', '/', ' ', 'é', 'а', 'i\u0307', 'σ', 'ς', '\u{10428}'), minLength: 1, maxLength: 6 });
+    const unit = fc.constantFrom('a', 'A', 'b', 'B', '/', ' ', 'x', 'é', 'É', 'а', 'А', 'İ', 'Σ', 'σ', '\u{10400}', '\ud801', '\ufeff');
+    fc.assert(
+      fc.property(fc.uniqueArray(lower, { minLength: 1, maxLength: 12 }), fc.string({ unit, minLength: 50, maxLength: 300 }), (lits, text) => {
+        const low = text.toLowerCase();
+        for (const viaAscii of [true, false]) {
+          const a = new LiteralAutomaton(lits, lits.map((_, i) => i));
+          const stamp = new Uint32Array(lits.length);
+          const hits: number[] = [];
+          if (!viaAscii || !a.scanAscii(text, stamp, 9, hits)) a.scan(low, stamp, 9, hits);
+          for (const [i, l] of lits.entries()) assert.equal(stamp[i] === 9, low.includes(l), `${JSON.stringify(l)} in ${JSON.stringify(text)}`);
+          assert.equal(new Set(hits).size, hits.length);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
