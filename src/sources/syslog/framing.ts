@@ -148,6 +148,18 @@ export class StreamFramer {
           break;
         }
         case 'octet': {
+          const end = i + this.remaining;
+          if (this.size === 0 && !this.overflow && end <= n && this.remaining <= this.maxBytes && (end === n || frameStartAt(chunk, end))) {
+            // the whole frame is in this chunk (and the next one starts right after it): decode it in place
+            this.stats.frames++;
+            this.stats.octetFrames++;
+            const e = trimEnd(chunk, i, end);
+            if (e > i) out.push({ message: chunk.toString('utf8', i, e), truncated: false });
+            this.remaining = 0;
+            this.state = 'start';
+            i = end;
+            break;
+          }
           const take = Math.min(this.remaining, n - i);
           this.keep(chunk, i, i + take);
           i += take;
