@@ -165,17 +165,9 @@ export class HotWriter {
   }
 
   /**
-   * Stores one encoded batch durably; the whole batch, its chain link and `state` (named values such as a file
-   * source's read positions, see commit-state.ts) commit in one transaction.
-   */
-  append(batchText: string | readonly string[], state: readonly CommitStateEntry[] = []): CommitInfo {
-    const [info] = this.appendMany([{ rows: decodeText(batchText), text: batchText, state }]);
-    return info as CommitInfo;
-  }
-
-  /**
-   * Stores several decoded batches in one transaction (one sync to disk for all: the writer thread commits what
-   * waited while it was busy together). Each keeps its own chain link; all commit or none. A rotation, when due,
+   * Stores decoded batches durably in one transaction (one sync to disk for all: the writer thread commits what
+   * waited while it was busy together). Each batch keeps its own chain link, and its `state` (named values such as a
+   * file source's read positions, see commit-state.ts) commits with it; all commit or none. A rotation, when due,
    * follows the last (named in its CommitInfo).
    */
   appendMany(items: readonly DecodedBatch[]): CommitInfo[] {
