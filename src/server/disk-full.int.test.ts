@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '../../test/support/net.js';
-import { cleanEnv, killAll as killAllOf, startServe as startServeOn, type Server } from '../../test/support/serve.js';
+import { killAll as killAllOf, runVigil, startServe as startServeOn, type Server, type VigilRun } from '../../test/support/serve.js';
 import { mountTmpfs as mountTmpfsOn, sh, unmount as unmountDir } from '../../test/support/mount.js';
 
 /**
@@ -18,8 +17,6 @@ import { mountTmpfs as mountTmpfsOn, sh, unmount as unmountDir } from '../../tes
  * Mounting needs root (or CAP_SYS_ADMIN); where it is refused the tests skip, saying why.
  */
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const VIGIL = join(ROOT, 'bin', 'vigil.js');
 const TOKEN = `disk-${randomBytes(16).toString('hex')}`;
 const REQUEST_TIMEOUT_MS = 15_000;
 const RUN_TIMEOUT_MS = 30_000;
@@ -54,14 +51,7 @@ function unmount(dir: string): void {
   mounts.delete(dir);
 }
 
-const env = cleanEnv;
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+type RunResult = VigilRun;
 
 function show(r: RunResult): string {
   return `exit ${r.code} signal ${r.signal}\n--- stdout ---\n${r.stdout.slice(0, 2000)}\n--- stderr ---\n${r.stderr.slice(0, 4000)}`;
@@ -69,25 +59,7 @@ function show(r: RunResult): string {
 
 /** `node bin/vigil.js ARGS` to completion; killed (signal SIGKILL) if it outlives `timeoutMs`. */
 function vigil(args: string[], extraEnv: Record<string, string> = {}, timeoutMs = RUN_TIMEOUT_MS): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VIGIL, ...args], { cwd: tmpdir(), env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runVigil(args, { children, timeoutMs, env: extraEnv, cwd: tmpdir() });
 }
 
 function running(c: ChildProcess): boolean {

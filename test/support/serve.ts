@@ -15,6 +15,39 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...e, ...extra };
 }
 
+export interface VigilRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `vigil ARGS` to completion (stdout and stderr collected), killed with SIGKILL if it outlives `timeoutMs`; in
+ * `children` while it runs. Rejects only when it cannot be started.
+ */
+export function runVigil(args: string[], opts: { children: Set<ChildProcess>; timeoutMs: number; env?: Record<string, string>; cwd?: string }): Promise<VigilRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [VIGIL, ...args], { ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    opts.children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      opts.children.delete(child);
+      reject(err);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      opts.children.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
 export interface Server {
   child: ChildProcess;
   base: string;
