@@ -1,20 +1,23 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import Database from 'better-sqlite3';
 import { LineParser } from '../parsers/line.js';
 import { parseQuery } from '../query/parser.js';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { Pipeline } from './pipeline.js';
 import { Telemetry } from './telemetry.js';
 
-async function withStore(fn: (store: SqliteStore, telemetry: Telemetry) => Promise<void>): Promise<void> {
+async function withStore(fn: (store: SqliteStore, telemetry: Telemetry, dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-pipeline-'));
   const store = new SqliteStore({ dir, sync: 'normal' });
   await store.open();
   try {
-    await fn(store, new Telemetry());
+    await fn(store, new Telemetry(), dir);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -110,5 +113,44 @@ test('batches are handed to the store as they come, without waiting for the comm
     const r = await store.search({ filter: parseQuery('*').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 0 });
     assert.equal(r.total, 600);
     await pipeline.drain();
+  });
+});
+
+test('encoded events are let go once handed to the store, not kept alive until the commit', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  await withStore(async (store, telemetry, dir) => {
+    // what the store encodes, watched without keeping it alive
+    const refs: WeakRef<object>[] = [];
+    const encode = store.encode.bind(store);
+    store.encode = (events) => {
+      const chunks = encode(events);
+      for (const c of chunks) refs.push(new WeakRef(c));
+      return chunks;
+    };
+    // another connection holds the hot partition's write lock: the writer thread waits, the commit stays pending
+    const hot = readdirSync(dir).find((f) => /^p\d+\.sqlite$/.test(f));
+    assert.ok(hot, 'a hot partition file');
+    const lock = new Database(join(dir, hot));
+    lock.exec('BEGIN IMMEDIATE');
+    let stored = false;
+    try {
+      const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), batchEvents: 500 });
+      const sub = pipeline.submitRecords(Array.from({ length: 200 }, (_, i) => ({ message: LINE(i), receivedAt: Date.now() })));
+      void sub.then(() => (stored = true));
+      await new Promise((r) => setTimeout(r, 50));
+      gc();
+      await new Promise((r) => setImmediate(r));
+      assert.equal(stored, false, 'the commit is still pending');
+      assert.ok(refs.length > 0);
+      const alive = refs.filter((r) => r.deref() !== undefined).length;
+      assert.equal(alive, 0, `${alive} of ${refs.length} encoded chunks still alive while the commit is pending`);
+      lock.exec('ROLLBACK');
+      assert.equal((await sub).stored, 200);
+      await pipeline.drain();
+    } finally {
+      if (lock.inTransaction) lock.exec('ROLLBACK');
+      lock.close();
+    }
   });
 });

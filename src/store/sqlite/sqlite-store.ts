@@ -285,14 +285,22 @@ export class SqliteStore implements Store {
     while (this.backlog() >= this.opts.maxSealBacklog && !this.closed) {
       await new Promise<void>((resolve) => this.sealWaiters.push(resolve));
     }
-    const batches: number[] = [];
-    const commits: Promise<WriterReply>[] = [];
-    groups.forEach((g, i) => {
+    // returned, not awaited here: nothing of this frame (the texts) stays alive while the writer commits
+    return this.committed(this.post(groups, state), stored);
+  }
+
+  /** Posts each group as one chained batch to the writer; the state commits with the last. */
+  private post(groups: readonly { texts: string[] }[], state: [string, string][] | undefined): Promise<WriterReply>[] {
+    return groups.map((g, i) => {
       // the state commits with the last batch: once it is visible, every event of this append is
       const last = i === groups.length - 1;
       // the parts are joined on the writer thread's side (hashed in parts, decoded part by part)
-      commits.push(this.request({ type: 'append', id: 0, batch: g.texts, ...(last && state ? { state } : {}) }));
+      return this.request({ type: 'append', id: 0, batch: g.texts, ...(last && state ? { state } : {}) });
     });
+  }
+
+  private async committed(commits: readonly Promise<WriterReply>[], stored: number): Promise<AppendResult> {
+    const batches: number[] = [];
     for (const r of await Promise.all(commits)) if (r.type === 'committed') batches.push(r.batch);
     return { stored, batches };
   }
