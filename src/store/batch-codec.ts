@@ -75,6 +75,7 @@ type Head = [number, string | null, string | null, string | null, string | null,
 
 const QUOTE = 34;
 const COMMA = 44;
+const OPEN = 91;
 const CLOSE = 93;
 
 /**
@@ -85,7 +86,7 @@ const CLOSE = 93;
  */
 function fastHead(batch: string, start: number, end: number, backslash: number): Head | undefined {
   if (backslash !== -1 && backslash < end) return undefined;
-  if (batch.charCodeAt(start) !== 91 || batch.charCodeAt(end - 1) !== CLOSE) return undefined;
+  if (batch.charCodeAt(start) !== OPEN || batch.charCodeAt(end - 1) !== CLOSE) return undefined;
   let i = start + 1;
   const comma = batch.indexOf(',', i);
   if (comma === -1 || comma >= end) return undefined;
