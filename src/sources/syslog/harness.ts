@@ -19,6 +19,8 @@ export interface Harness {
   telemetry: Telemetry;
   pipeline: Pipeline;
   logs: string[];
+  /** the store's directory (its partition files) */
+  storeDir: string;
   /** `host` and bound port of a source (from its health) */
   port(id: string): number;
   events(query?: string, limit?: number): Promise<EcsEvent[]>;
@@ -42,7 +44,8 @@ export async function startHarness(
   udpLimits: UdpLimits = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-syslog-'));
-  const store = new SqliteStore({ dir: join(dir, 'store'), sync: 'normal' });
+  const storeDir = join(dir, 'store');
+  const store = new SqliteStore({ dir: storeDir, sync: 'normal' });
   await store.open();
   const telemetry = new Telemetry();
   const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), ...pipelineOpts });
@@ -58,6 +61,7 @@ export async function startHarness(
     telemetry,
     pipeline,
     logs,
+    storeDir,
     port(id) {
       const listening = sources.get(id)?.health?.()['listening'];
       return Number(String(listening).split(':').pop());

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { getPath } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
+import Database from 'better-sqlite3';
 import { startHarness } from './harness.js';
 
 /** A connected client socket. */
@@ -160,11 +163,25 @@ describe('syslog over TCP', () => {
   test('backpressure: a fast sender is paused while the store is behind, and every message is stored', async () => {
     const h = await startHarness({ udp: false }, { queueEvents: 1000, batchEvents: 200 });
     try {
+      // the store is made to fall behind: another connection holds the hot partition's write lock until the
+      // connection has paused (the writer waits for the lock, well within its busy timeout)
+      const hot = readdirSync(h.storeDir).find((f) => /^p\d+\.sqlite$/.test(f));
+      assert.ok(hot, 'a hot partition file');
+      const lock = new Database(join(h.storeDir, hot));
+      lock.exec('BEGIN IMMEDIATE');
       const s = await dial(h.port('syslog_tcp'));
       const N = 20_000;
       const lines: string[] = [];
       for (let i = 0; i < N; i++) lines.push(`<13>1 2026-11-26T10:00:00Z host fastapp - - - fast ${i}\n`);
-      await sendAndClose(s, lines.join(''));
+      const sent = sendAndClose(s, lines.join(''));
+      try {
+        const until = Date.now() + 5000;
+        while (Number(h.sources.get('syslog_tcp')?.health?.()['backpressure_pauses']) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        lock.exec('ROLLBACK');
+        lock.close();
+      }
+      await sent;
       const t0 = Date.now();
       assert.equal(await h.waitStored(N, 30_000), N);
       assert.equal(await h.count('process.name:fastapp and "19999"'), 1);
