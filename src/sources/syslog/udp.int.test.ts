@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { getPath } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
+import Database from 'better-sqlite3';
 import { startHarness } from './harness.js';
 
 const CAPTURES = new URL('../../../../shared/data/captures/syslog/', import.meta.url);
@@ -132,7 +133,13 @@ describe('syslog over UDP', () => {
     const h = await startHarness({ tcp: false, udp_receive_buffer_bytes: 4 * 1024 * 1024 }, { batchEvents: 500, queueEvents: 1000 }, { maxQueuedRecords: 2000 });
     try {
       const port = h.port('syslog_udp');
-      // another producer keeps the pipeline's queue full: 60 submissions of 1000 lines wait for the store
+      // the store is held back while the flood comes (another connection holds the hot partition's write lock, well
+      // within the writer's busy timeout), and another producer keeps the pipeline's queue full: 60 submissions of
+      // 1000 lines wait for the store
+      const hot = readdirSync(h.storeDir).find((f) => /^p\d+\.sqlite$/.test(f));
+      assert.ok(hot, 'a hot partition file');
+      const lock = new Database(join(h.storeDir, hot));
+      lock.exec('BEGIN IMMEDIATE');
       const other: Promise<unknown>[] = [];
       for (let k = 0; k < 60; k++) {
         other.push(h.pipeline.submitRecords(Array.from({ length: 1000 }, (_, i) => ({ message: `<13>1 - host other - - - other ${k}-${i}`, receivedAt: Date.now() }))));
@@ -141,7 +148,13 @@ describe('syslog over UDP', () => {
       const file = join(tmp, 'flood.txt');
       writeFileSync(file, Array.from({ length: N }, (_, i) => `flood line ${i}`).join('\n') + '\n');
       const child = spawn('logger', ['-n', '127.0.0.1', '-P', String(port), '-d', '--rfc3164', '-t', 'flood', '-f', file], { stdio: 'ignore' });
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      let code: number | null;
+      try {
+        code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      } finally {
+        lock.exec('ROLLBACK');
+        lock.close();
+      }
       assert.equal(code, 0);
       const src = h.sources.get('syslog_udp');
       let health: Record<string, unknown> = {};
