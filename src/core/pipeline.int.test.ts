@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import Database from 'better-sqlite3';
+import { holdHotWrites } from '../../test/support/hold-writes.js';
 import { LineParser } from '../parsers/line.js';
 import { parseQuery } from '../query/parser.js';
 import { SqliteStore } from '../store/sqlite/index.js';
@@ -129,10 +129,7 @@ test('encoded events are let go once handed to the store, not kept alive until t
       return chunks;
     };
     // another connection holds the hot partition's write lock: the writer thread waits, the commit stays pending
-    const hot = readdirSync(dir).find((f) => /^p\d+\.sqlite$/.test(f));
-    assert.ok(hot, 'a hot partition file');
-    const lock = new Database(join(dir, hot));
-    lock.exec('BEGIN IMMEDIATE');
+    const held = holdHotWrites(dir);
     let stored = false;
     try {
       const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), batchEvents: 500 });
@@ -149,12 +146,11 @@ test('encoded events are let go once handed to the store, not kept alive until t
       assert.ok(refs.length > 0);
       const alive = refs.filter((r) => r.deref() !== undefined).length;
       assert.equal(alive, 0, `${alive} of ${refs.length} encoded chunks still alive while the commit is pending`);
-      lock.exec('ROLLBACK');
+      held.release();
       assert.equal((await sub).stored, 200);
       await pipeline.drain();
     } finally {
-      if (lock.inTransaction) lock.exec('ROLLBACK');
-      lock.close();
+      held.release();
     }
   });
 });

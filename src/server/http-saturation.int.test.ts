@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { Client, errors } from '@elastic/elasticsearch';
+import { holdHotWrites } from '../../test/support/hold-writes.js';
 import { runId, startTestApp, type TestApp } from './app-harness.js';
 
 /**
@@ -47,10 +45,7 @@ function bulkBody(id: string, n: number): string {
 test('a full store queue answers 429/503 with Retry-After; accepted requests are answered only once committed', async () => {
   const id = runId('sat');
   const auth = { authorization: `Bearer ${app.token}` };
-  const hot = readdirSync(app.storeDir).filter((f) => /^p\d+\.sqlite$/.test(f));
-  assert.equal(hot.length, 1, `one hot partition expected in ${app.storeDir}: ${hot.join(', ')}`);
-  const lock = new Database(join(app.storeDir, hot[0] as string));
-  lock.exec('BEGIN IMMEDIATE');
+  const held = holdHotWrites(app.storeDir);
   let released = 0;
   try {
     const answered: { status: number; at: number }[] = [];
@@ -114,8 +109,7 @@ test('a full store queue answers 429/503 with Retry-After; accepted requests are
     await sleep(300);
     assert.deepEqual(answered.filter((a) => a.status === 200), []);
     released = Date.now();
-    lock.exec('ROLLBACK');
-    lock.close();
+    held.release();
 
     const statuses = await Promise.all(pending);
     const accepted = statuses.filter((s) => s === 200).length;
@@ -140,9 +134,6 @@ test('a full store queue answers 429/503 with Retry-After; accepted requests are
     assert.equal(again.status, 200);
     assert.equal((await app.search(`user.name:${id}-after`, 10)).total, 3);
   } finally {
-    if (lock.open) {
-      if (lock.inTransaction) lock.exec('ROLLBACK');
-      lock.close();
-    }
+    held.release();
   }
 });

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { getPath } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
-import Database from 'better-sqlite3';
+import { holdHotWrites } from '../../../test/support/hold-writes.js';
 import { startHarness } from './harness.js';
 
 /** A connected client socket. */
@@ -165,10 +163,7 @@ describe('syslog over TCP', () => {
     try {
       // the store is made to fall behind: another connection holds the hot partition's write lock until the
       // connection has paused (the writer waits for the lock, well within its busy timeout)
-      const hot = readdirSync(h.storeDir).find((f) => /^p\d+\.sqlite$/.test(f));
-      assert.ok(hot, 'a hot partition file');
-      const lock = new Database(join(h.storeDir, hot));
-      lock.exec('BEGIN IMMEDIATE');
+      const held = holdHotWrites(h.storeDir);
       const s = await dial(h.port('syslog_tcp'));
       const N = 20_000;
       const lines: string[] = [];
@@ -178,8 +173,7 @@ describe('syslog over TCP', () => {
         const until = Date.now() + 5000;
         while (Number(h.sources.get('syslog_tcp')?.health?.()['backpressure_pauses']) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       } finally {
-        lock.exec('ROLLBACK');
-        lock.close();
+        held.release();
       }
       await sent;
       const t0 = Date.now();

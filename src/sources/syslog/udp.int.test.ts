@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { getPath } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
-import Database from 'better-sqlite3';
+import { holdHotWrites } from '../../../test/support/hold-writes.js';
 import { startHarness } from './harness.js';
 
 const CAPTURES = new URL('../../../../shared/data/captures/syslog/', import.meta.url);
@@ -136,10 +136,7 @@ describe('syslog over UDP', () => {
       // the store is held back while the flood comes (another connection holds the hot partition's write lock, well
       // within the writer's busy timeout), and another producer keeps the pipeline's queue full: 60 submissions of
       // 1000 lines wait for the store
-      const hot = readdirSync(h.storeDir).find((f) => /^p\d+\.sqlite$/.test(f));
-      assert.ok(hot, 'a hot partition file');
-      const lock = new Database(join(h.storeDir, hot));
-      lock.exec('BEGIN IMMEDIATE');
+      const held = holdHotWrites(h.storeDir);
       const other: Promise<unknown>[] = [];
       for (let k = 0; k < 60; k++) {
         other.push(h.pipeline.submitRecords(Array.from({ length: 1000 }, (_, i) => ({ message: `<13>1 - host other - - - other ${k}-${i}`, receivedAt: Date.now() }))));
@@ -152,8 +149,7 @@ describe('syslog over UDP', () => {
       try {
         code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       } finally {
-        lock.exec('ROLLBACK');
-        lock.close();
+        held.release();
       }
       assert.equal(code, 0);
       const src = h.sources.get('syslog_udp');
