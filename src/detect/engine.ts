@@ -1,7 +1,7 @@
 import { Counter } from 'prom-client';
 import type { StreamTransform } from '../core/component.js';
 import type { ComponentTelemetry, Telemetry } from '../core/telemetry.js';
-import { getPath, isObject, type EcsEvent } from '../schema/event.js';
+import { eventTime, getPath, isObject, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 import { ALERT_KIND, alertDocument, evidenceFields, evidenceOf, type AlertInput } from './alerts.js';
 import { AnomalyRunner } from './anomaly/runner.js';
@@ -217,7 +217,7 @@ export class DetectionEngine implements StreamTransform {
   private one(e: EcsEvent): void {
     const matches = this.rules.matcher.match(e);
     if (matches.length === 0) return;
-    const ts = Date.parse(String(e[F.timestamp]));
+    const ts = eventTime(e);
     const time = Number.isFinite(ts) ? ts : this.now();
     let read: FieldReader | undefined;
     let fields: EvidenceRef['fields'] | undefined;

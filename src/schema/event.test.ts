@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addTag, expandDottedKeys, getPath, normalizeEvent, parseTime, setPath, type EcsEvent } from './event.js';
+import { addTag, eventTime, expandDottedKeys, getPath, noteCanonicalTime, normalizeEvent, parseTime, setPath, type EcsEvent } from './event.js';
 import { F } from './fields.js';
 
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -210,5 +210,26 @@ describe('addTag', () => {
     const e: EcsEvent = { tags: 'oops' };
     addTag(e, 'a');
     assert.deepEqual(e[F.tags], ['a']);
+  });
+});
+
+describe('eventTime', () => {
+  test('answers what Date.parse of @timestamp answers, from memory or not', () => {
+    const texts = ['2026-11-27T08:00:02.000Z', '2026-11-27T08:00:03.250Z', '2026-11-27T08:00:02+01:00', 'not a time', ''];
+    for (const t of texts) {
+      noteCanonicalTime('2026-11-27T08:00:02.000Z', Date.parse('2026-11-27T08:00:02.000Z'));
+      assert.deepEqual(eventTime({ [F.timestamp]: t }), Date.parse(t), t);
+      // the text just normalized is the one remembered
+      const n = normalizeEvent({ [F.timestamp]: t }, 1_700_000_000_000, 'x');
+      assert.deepEqual(eventTime(n.event), Date.parse(String(n.event[F.timestamp])), t);
+    }
+    assert.ok(Number.isNaN(eventTime({})));
+    assert.deepEqual(eventTime({ [F.timestamp]: 5 }), Date.parse('5'));
+  });
+
+  test('a text noted with another instant than its own is not answered from memory', () => {
+    // noteCanonicalTime is told the instant by the parser that wrote the text: only whole milliseconds are kept
+    noteCanonicalTime('2026-11-27T08:00:04.000Z', 1.5);
+    assert.equal(eventTime({ [F.timestamp]: '2026-11-27T08:00:04.000Z' }), Date.parse('2026-11-27T08:00:04.000Z'));
   });
 });

@@ -168,6 +168,16 @@ export function noteCanonicalTime(text: string, ms: number): void {
   if (text.length === 24 && Number.isInteger(ms) && (parsedMemo === undefined || parsedMemo.text !== text)) parsedMemo = { text, ms };
 }
 
+/**
+ * The instant of an event's @timestamp in milliseconds (NaN when it has none that parses): `Date.parse` of it, except
+ * that the text last parsed or noted (normalizeEvent, noteCanonicalTime) is answered from memory.
+ */
+export function eventTime(event: EcsEvent): number {
+  const given = event[F.timestamp];
+  if (parsedMemo !== undefined && given === parsedMemo.text) return parsedMemo.ms;
+  return Date.parse(String(given));
+}
+
 export interface NormalizeOptions {
   /** false for events a parser built with setPath (already nested): skips the copy that expands dotted keys */
   expand?: boolean;

@@ -1,7 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import { errorMessage } from '../../core/errors.js';
-import type { EcsEvent } from '../../schema/event.js';
-import { F } from '../../schema/fields.js';
+import { eventTime, type EcsEvent } from '../../schema/event.js';
 import type { AlertInput } from '../alerts.js';
 import type { RuleStatus } from '../engine.js';
 import type { AnomalyDetector, AnomalySnapshot } from './detector.js';
@@ -62,7 +61,7 @@ export class AnomalyRunner {
     const d = this.detector;
     if (!d || d.size === 0) return;
     const now = this.o.now();
-    const ts = Date.parse(String(e[F.timestamp]));
+    const ts = eventTime(e);
     const out = d.observe(e, Number.isFinite(ts) ? ts : now, now);
     if (out) this.emit(out);
   }

@@ -415,8 +415,14 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
     }
     hits.length = 0;
     let gated = 0;
-    for (const b of routed) gated += b.gatedCount;
+    let ungated = 0;
+    for (const b of routed) {
+      gated += b.gatedCount;
+      ungated += b.ungated.length;
+    }
     stats.prefiltered += gated - cand.length;
+    // no rule to evaluate (every gated one lacked a literal): nothing to time either
+    if (ungated === 0 && cand.length === 0) return [];
     const out: RuleMatch[] = [];
     const t0 = now();
     for (const b of routed) for (const r of b.ungated) evaluate(r, v, out);
