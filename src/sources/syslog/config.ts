@@ -16,9 +16,7 @@ const TlsSchema = z
       .default('none')
       .describe('client certificates: not asked for, asked for and verified when sent, or required'),
     min_version: TlsVersion.default('TLSv1.2').describe('oldest TLS version accepted'),
-    max_version: TlsVersion.default('TLSv1.3').describe(
-      'newest TLS version offered; `TLSv1.2` for senders that never read from the connection (syslog-ng\'s `loggen`): TLS 1.3 session tickets they leave unread turn their close into a reset that loses their last messages',
-    ),
+    max_version: TlsVersion.default('TLSv1.3').describe('newest TLS version offered'),
   })
   .superRefine((t, ctx) => {
     if (t.min_version === 'TLSv1.3' && t.max_version === 'TLSv1.2') ctx.addIssue({ code: 'custom', path: ['min_version'], message: 'is newer than tls.max_version' });

@@ -9,6 +9,7 @@ import { errorCode, errorText, hostPort, RateLimitedLog } from './common.js';
 import type { SyslogConfig } from './config.js';
 import { Connection } from './connection.js';
 import type { FramingStats } from './framing.js';
+import { issueNoTickets } from './no-tickets.js';
 
 /** how long stop() waits for the listening socket to close once every connection is gone */
 const CLOSE_WAIT_MS = 5000;
@@ -76,6 +77,7 @@ export class SyslogStreamSource implements Source {
       maxVersion: t.max_version,
       handshakeTimeout: Math.round(this.config.handshake_timeout_seconds * 1000),
     });
+    if (!issueNoTickets(server)) this.ctx.log(`${this.id}: this Node cannot stop TLS session tickets; a TLS 1.3 sender that never reads may lose its last messages at close (syslog.tls.max_version: TLSv1.2 avoids it)`);
     // raw TCP connections, before their handshake
     server.on('connection', (socket: Socket) => this.opened(socket));
     server.on('secureConnection', (socket: TLSSocket) => {

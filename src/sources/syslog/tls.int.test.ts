@@ -5,7 +5,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { connect, type TLSSocket } from 'node:tls';
+import { connect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { getPath } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
 import { makeCerts, startHarness } from './harness.js';
@@ -102,6 +102,41 @@ describe('syslog over TLS', () => {
       const s = await dialTls(port);
       assert.equal(s.getProtocol(), 'TLSv1.3');
       s.destroy();
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('no session tickets: a TLS 1.3 client is sent none (a plain Node TLS server sends two)', async () => {
+    /** 'session' events (NewSessionTicket messages) a TLS 1.3 client sees on a connection to `port` */
+    const tickets = async (port: number, sent: () => Promise<void>): Promise<number> => {
+      const s = connect({ port, host: '127.0.0.1', ca: readFileSync(certs.ca), minVersion: 'TLSv1.3' });
+      let n = 0;
+      s.on('session', () => n++);
+      await new Promise<void>((resolve, reject) => {
+        s.once('secureConnect', () => resolve());
+        s.once('error', reject);
+      });
+      await new Promise<void>((resolve) => s.write('<38>Nov 26 18:44:31 vm sshd[2794]: Failed password for root from 192.0.2.9 port 50001 ssh2\n', () => resolve()));
+      await sent();
+      // tickets come right after the handshake, before anything the server reads: what arrives later is not one
+      await new Promise((r) => setTimeout(r, 300));
+      s.destroy();
+      return n;
+    };
+    const plain = createTlsServer({ cert: readFileSync(certs.cert), key: readFileSync(certs.key) }, (c) => c.resume());
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const addr = plain.address();
+      assert.ok(addr !== null && typeof addr === 'object');
+      assert.equal(await tickets(addr.port, async () => {}), 2, 'Node sends two TLS 1.3 tickets by default');
+    } finally {
+      plain.close();
+    }
+    const h = await startHarness(tlsConfig());
+    try {
+      assert.equal(await tickets(h.port('syslog_tls'), async () => assert.equal(await h.waitFor(1, 'source.ip:192.0.2.9'), 1)), 0);
+      assert.doesNotMatch(h.logs.join('\n'), /cannot stop TLS session tickets/);
     } finally {
       await h.close();
     }
