@@ -107,16 +107,22 @@ describe('syslog over TLS', () => {
     }
   });
 
-  test('no session tickets: a TLS 1.3 client is sent none (a plain Node TLS server sends two)', async () => {
+  test('no session tickets: a TLS 1.3 client is sent none and resumes none (a plain Node TLS server sends two)', async () => {
+    let ticket: Buffer | undefined;
+    let reused: boolean | undefined;
     /** 'session' events (NewSessionTicket messages) a TLS 1.3 client sees on a connection to `port` */
-    const tickets = async (port: number, sent: () => Promise<void>): Promise<number> => {
-      const s = connect({ port, host: '127.0.0.1', ca: readFileSync(certs.ca), minVersion: 'TLSv1.3' });
+    const tickets = async (port: number, sent: () => Promise<void>, session?: Buffer): Promise<number> => {
+      const s = connect({ port, host: '127.0.0.1', ca: readFileSync(certs.ca), minVersion: 'TLSv1.3', ...(session ? { session } : {}) });
       let n = 0;
-      s.on('session', () => n++);
+      s.on('session', (t: Buffer) => {
+        n++;
+        ticket = t;
+      });
       await new Promise<void>((resolve, reject) => {
         s.once('secureConnect', () => resolve());
         s.once('error', reject);
       });
+      reused = s.isSessionReused();
       await new Promise<void>((resolve) => s.write('<38>Nov 26 18:44:31 vm sshd[2794]: Failed password for root from 192.0.2.9 port 50001 ssh2\n', () => resolve()));
       await sent();
       // tickets come right after the handshake, before anything the server reads: what arrives later is not one
@@ -135,7 +141,10 @@ describe('syslog over TLS', () => {
     }
     const h = await startHarness(tlsConfig());
     try {
-      assert.equal(await tickets(h.port('syslog_tls'), async () => assert.equal(await h.waitFor(1, 'source.ip:192.0.2.9'), 1)), 0);
+      // a ticket another server issued (same certificate) is not accepted: a full handshake, still no ticket
+      assert.ok(ticket);
+      assert.equal(await tickets(h.port('syslog_tls'), async () => assert.equal(await h.waitFor(1, 'source.ip:192.0.2.9'), 1), ticket), 0);
+      assert.equal(reused, false);
       assert.doesNotMatch(h.logs.join('\n'), /cannot stop TLS session tickets/);
     } finally {
       await h.close();
