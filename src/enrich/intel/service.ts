@@ -3,7 +3,7 @@ import type { ComponentTelemetry, Telemetry } from '../../core/telemetry.js';
 import { ALERT_KIND, alertDocument, evidenceOf } from '../../detect/alerts.js';
 import type { RuleMeta } from '../../detect/types.js';
 import { parseQuery } from '../../query/parser.js';
-import { getPath, setPath, type EcsEvent } from '../../schema/event.js';
+import { eventTime, getPath, setPath, type EcsEvent } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
 import type { Store } from '../../store/store.js';
 import type { FeedConfig, IntelConfig } from './config.js';
@@ -198,7 +198,7 @@ export class IntelService implements StreamTransform {
       const enrichments = Array.isArray(list) ? list : [];
       for (const m of found) enrichments.push(enrichment(m, this.now()));
       setPath(e, 'threat.enrichments', enrichments);
-      const ts = Date.parse(String(e[F.timestamp]));
+      const ts = eventTime(e);
       for (const m of found) this.raise(m, e, Number.isFinite(ts) ? ts : this.now(), `${m.field} ${m.atomic} is on threat intelligence feed ${m.indicator.feed}`);
     }
     if (this.queue.length > 0) this.scheduleFlush();
