@@ -12,6 +12,11 @@ export interface RawRecord {
   source?: string;
   /** tags the source already knows (`_truncated`); the parser adds them to the event */
   tags?: readonly string[];
+  /**
+   * A UTF-8 byte order mark the source left out of `message` when decoding it, at this index: the parser drops it
+   * where it begins an RFC 5424 MSG (as it would drop it there anyway) and puts it back anywhere else.
+   */
+  bomAt?: number;
 }
 
 /** Maps a record to an ECS event. Never throws for bad input: what it cannot understand is kept raw and tagged. */

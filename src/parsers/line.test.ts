@@ -53,7 +53,31 @@ describe('syslog lines to ECS', () => {
     assert.equal(get(e, F.processPid), 77);
     assert.equal(get(e, F.hostName), 'mymachine.example.com');
     assert.equal(get(e, F.eventDataset), 'syslog');
-    assert.equal(get(e, F.eventOriginal), line);
+    // the BOM marks MSG's encoding: it is text in neither the message nor event.original
+    assert.equal(get(e, F.eventOriginal), line.replace('\uFEFF', ''));
+  });
+
+  test('a BOM the source left out: dropped where it began an RFC 5424 MSG, put back anywhere else', () => {
+    const head = '<165>1 2003-10-11T22:14:15.003Z host app 77 ID47 - ';
+    const whole = parse(`${head}\uFEFFevent`);
+    const left = parse(`${head}event`, { bomAt: head.length });
+    assert.deepEqual(left, whole);
+    assert.equal(get(left, F.eventOriginal), `${head}event`);
+    assert.equal(get(left, F.message), 'event');
+    // inside the message, in the header, in a BSD line, in a line of an explicit format: text, kept where it was
+    for (const [text, at] of [
+      [`${head}ev\uFEFFent`, head.length + 2],
+      [`<165>1 2003-10-11T22:14:15.003Z h\uFEFFost app 77 ID47 - event`, 33],
+      ['<13>Oct 11 22:14:15 host app: \uFEFFhello', 30],
+      ['\uFEFFno header at all', 0],
+    ] as const) {
+      const cutOut = text.slice(0, at) + text.slice(at + 1);
+      assert.equal(text[at], '\uFEFF');
+      assert.deepEqual(parse(cutOut, { bomAt: at }), parse(text), text);
+      assert.equal(get(parse(cutOut, { bomAt: at }), F.eventOriginal), text.startsWith('<165>1') && at === head.length ? undefined : text);
+    }
+    const json = '{"a":"\uFEFFb"}';
+    assert.deepEqual(parse('{"a":"b"}', { bomAt: 6, format: 'json' }), parse(json, { format: 'json' }));
   });
 
   test('RFC 5424 NILVALUEs set nothing; a non-numeric procid is not a pid', () => {

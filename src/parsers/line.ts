@@ -49,6 +49,11 @@ function isoTextOf(ms: number): string {
   return iso;
 }
 
+/** `line` with the byte order mark the source left out at `at` put back. */
+function withBom(line: string, at: number): string {
+  return line.slice(0, at) + '\ufeff' + line.slice(at);
+}
+
 /**
  * The line parser: a syslog-style header (RFC 5424, RFC 3164, ISO-timestamped) mapped to ECS, with the message kept.
  * Lines it cannot read are kept whole in event.original and tagged _parse_failure.
@@ -59,6 +64,13 @@ export class LineParser implements Parser {
 
   parse(record: RawRecord): EcsEvent {
     let line = record.message;
+    const explicit = record.format !== undefined ? findFormat(record.format) : undefined;
+    // a BOM the source left out of the text: put back unless the header below finds it at the start of a MSG
+    let bomAt = record.bomAt;
+    if (bomAt !== undefined && (explicit?.line !== undefined || line.length >= MAX_LINE || bomAt > line.length)) {
+      line = withBom(line, bomAt);
+      bomAt = undefined;
+    }
     const truncated = line.length > MAX_LINE;
     if (truncated) line = line.slice(0, MAX_LINE);
     // what setPath(e, F.eventOriginal, line) makes of an empty event, without the path walk
@@ -76,10 +88,19 @@ export class LineParser implements Parser {
     }
     if (truncated) addTag(e, '_truncated');
     if (record.tags) for (const t of record.tags) addTag(e, t);
-    const explicit = record.format !== undefined ? findFormat(record.format) : undefined;
     if (explicit?.line) return this.wholeLine(line, e, [explicit.line], true);
-    const h = parseSyslogHeader(line, this.now());
+    let h = parseSyslogHeader(line, this.now());
+    if (bomAt !== undefined && h?.msgAt !== bomAt) {
+      line = withBom(line, bomAt);
+      ev['original'] = line;
+      h = parseSyslogHeader(line, this.now());
+    }
     if (!h) return this.wholeLine(line, e, LINE_FORMATS);
+    if (h.bomAt !== undefined) {
+      // the BOM that began MSG marks its encoding; it is not text, in the message or in event.original
+      line = line.slice(0, h.bomAt) + line.slice(h.bomAt + 1);
+      ev['original'] = line;
+    }
     e[F.message] = h.message;
     if (h.ts !== undefined) {
       const iso = isoText(h.ts);

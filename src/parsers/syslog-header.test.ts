@@ -51,7 +51,7 @@ describe('RFC 5424', () => {
   });
 
   test('NILVALUE fields are left out', () => {
-    assert.deepEqual(parse('<13>1 - - - - - - minimal'), { pri: 13, version: 1, message: 'minimal' });
+    assert.deepEqual(parse('<13>1 - - - - - - minimal'), { pri: 13, version: 1, message: 'minimal', msgAt: 18 });
     assert.deepEqual(parse('<13>1 - - - - - -'), { pri: 13, version: 1, message: '' });
   });
 
@@ -60,7 +60,10 @@ describe('RFC 5424', () => {
     assert.equal(h.message, "'su root' failed for lonvick on /dev/pts/8");
     assert.equal(h.appname, 'su');
     assert.equal(h.procid, undefined);
+    assert.equal(h.bomAt, 65);
+    assert.equal(h.msgAt, 65);
     assert.equal(parse('<34>1 - - - - - - a\uFEFFb').message, 'a\uFEFFb');
+    assert.equal(parse('<34>1 - - - - - - a\uFEFFb').bomAt, undefined);
   });
 
   test('fractional seconds and UTC offsets', () => {

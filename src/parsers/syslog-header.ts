@@ -10,6 +10,10 @@ export interface SyslogHeader {
   msgid?: string;
   structuredData?: string;
   message: string;
+  /** RFC 5424: where in the line MSG begins */
+  msgAt?: number;
+  /** RFC 5424: where in the line the BOM that began MSG was (it is not part of the message) */
+  bomAt?: number;
 }
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
@@ -243,7 +247,11 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
       if (m[7] !== '-') h.structuredData = m[7] as string;
       // a relay that turns an RFC 3164 line into RFC 5424 (rsyslog) keeps the space after the old tag: not message text
       let msg = m[8] ?? '';
-      if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1);
+      if (m[8] !== undefined) h.msgAt = line.length - msg.length;
+      if (msg.charCodeAt(0) === 0xfeff) {
+        h.bomAt = line.length - msg.length;
+        msg = msg.slice(1);
+      }
       let i = 0;
       while (msg.charCodeAt(i) === 32) i++;
       h.message = i > 0 ? msg.slice(i) : msg;

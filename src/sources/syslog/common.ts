@@ -19,6 +19,7 @@ export function peerAddress(address: string | undefined): string {
 export function toRecord(frame: Frame, receivedAt: number, address: string, port: number, source: string): SyslogRecord {
   const r: SyslogRecord = { message: frame.message, receivedAt, peer: { address, port }, source };
   if (frame.truncated) r.tags = [TRUNCATED_TAG];
+  if (frame.bomAt !== undefined) r.bomAt = frame.bomAt;
   return r;
 }
 

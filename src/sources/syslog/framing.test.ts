@@ -11,6 +11,11 @@ function whole(input: Buffer, max = 65536): Frame[] {
   return [...f.decode(input), ...f.end()];
 }
 
+/** The frame's text as decoded, with a byte order mark left out of it put back. */
+function text(fr: Frame): string {
+  return fr.bomAt === undefined ? fr.message : fr.message.slice(0, fr.bomAt) + '\ufeff' + fr.message.slice(fr.bomAt);
+}
+
 /** Frames of `input` fed in the given pieces. */
 function pieces(parts: Buffer[], max = 65536): Frame[] {
   const f = new StreamFramer(max);
@@ -150,6 +155,41 @@ describe('stream framing: detection per frame and garbage', () => {
   });
 });
 
+describe('stream framing: byte order marks', () => {
+  const bom = (message: string, bomAt: number): Frame => ({ message, truncated: false, bomAt });
+  const u = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+  test('the first BOM of a frame is left out and its place noted, in octet-counted and line frames', () => {
+    const a = '<38>1 - h app - - - \ufeffhello';
+    const line = '<38>1 - h app - - - \ufeffbye \ufeffnow';
+    sameAtEverySplit(u(`${Buffer.byteLength(a)} ${a}${line}\n`), [bom('<38>1 - h app - - - hello', 20), bom('<38>1 - h app - - - bye \ufeffnow', 20)]);
+    // frames without one, between frames with one, in one chunk
+    sameAtEverySplit(u(`x\n\ufeffy\nz\n`), [ok('x'), bom('y', 0), ok('z')]);
+  });
+
+  test('an ASCII message with a BOM decodes to a one-byte string', () => {
+    const [fr] = whole(u('<38>1 - h app - - - \ufeffhello\n'));
+    assert.ok(fr);
+    assert.equal(Buffer.byteLength(fr.message, 'latin1'), fr.message.length);
+    assert.ok(!/[^\u0000-\u00ff]/.test(fr.message));
+  });
+
+  test('decoding around the BOM gives the same text as decoding it whole, invalid UTF-8 included', () => {
+    const cases = [[0xe2, 0xef, 0xbb, 0xbf, 0x61], [0xf0, 0x9f, 0xef, 0xbb, 0xbf], [0xef, 0xbb, 0xbf], [0xef, 0xbb, 0xef, 0xbb, 0xbf, 0xbf], [0x61, 0xef, 0xbb]];
+    for (const c of cases) {
+      const input = Buffer.from([...c, 0x0a]);
+      const [fr] = whole(input);
+      assert.ok(fr);
+      assert.equal(text(fr), input.toString('utf8', 0, input.length - 1), JSON.stringify(c));
+    }
+  });
+
+  test('datagrams: the first BOM is left out and its place noted', () => {
+    assert.deepEqual(datagramFrame(u('<38>1 - h app - - - \ufeffhi\n'), 65536), bom('<38>1 - h app - - - hi', 20));
+    assert.deepEqual(datagramFrame(u('plain'), 65536), ok('plain'));
+  });
+});
+
 describe('stream framing: the captures of real senders', () => {
   // loggen with --sdata counts 39 octets too few; that capture has its own test below
   const MISCOUNTED = 'loggen-tcp-rfc5424-octet-bom.bin';
@@ -185,7 +225,7 @@ describe('stream framing: the captures of real senders', () => {
     const f = new StreamFramer(65536);
     const frames = [...f.decode(bytes), ...f.end()];
     assert.deepEqual(
-      frames.map((fr) => /^<38>1 .* \[test@32473 run="1"\] \ufeffseq: (\d+), thread: 0000, runid: 1795718688, stamp: 2026-11-26T18:44:48 $/.exec(fr.message)?.[1]),
+      frames.map((fr) => /^<38>1 .* \[test@32473 run="1"\] \ufeffseq: (\d+), thread: 0000, runid: 1795718688, stamp: 2026-11-26T18:44:48 $/.exec(text(fr))?.[1]),
       ['0000000000', '0000000001', '0000000002', '0000000003', '0000000004'],
     );
     assert.equal(f.stats.miscounted, 5);

@@ -24,6 +24,24 @@ export interface Frame {
   message: string;
   /** the message was longer than the limit, or its frame was cut short by the end of the connection */
   truncated: boolean;
+  /** where (an index into `message`) a UTF-8 byte order mark was, left out of `message` (see decodeFrame) */
+  bomAt?: number;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Bytes [start, end) of `buf` as a frame, decoded as UTF-8, with the first byte order mark at `bom` (the index of
+ * the first BOM at or after `start` in `buf`, -1 for none) left out and its place noted. RFC 5424 puts a BOM before
+ * every UTF-8 MSG (syslog-ng and loggen send one): decoded, it is the only character of an ASCII line that needs a
+ * two-byte string, which every later step (parsing, detection's scans, the stored JSON, the writer's UTF-8) then reads
+ * and copies at twice the size. The parser puts the mark back where it was not the start of a MSG. EF BB BF is one
+ * whole UTF-8 sequence that cannot continue an earlier one, so decoding around it gives the same text.
+ */
+function decodeFrame(buf: Buffer, start: number, end: number, bom: number): Frame {
+  if (bom < start || bom + 3 > end) return { message: buf.toString('utf8', start, end), truncated: false };
+  const head = buf.toString('utf8', start, bom);
+  return { message: head + buf.toString('utf8', bom + 3, end), truncated: false, bomAt: head.length };
 }
 
 /** What a framer has seen so far (for health and metrics). */
@@ -77,7 +95,7 @@ export function datagramFrame(buf: Buffer, maxBytes: number): Frame | undefined 
   const end = trimEnd(buf, 0, buf.length);
   if (end === 0) return undefined;
   if (end > maxBytes) return { message: decodeCut(buf, maxBytes), truncated: true };
-  return { message: buf.toString('utf8', 0, end), truncated: false };
+  return decodeFrame(buf, 0, end, buf.indexOf(BOM));
 }
 
 /** The framing state of one stream (connection). Feed it chunks in order; call `end()` when the stream closes. */
@@ -117,6 +135,12 @@ export class StreamFramer {
     // next LF / NUL at or after i, or n (found lazily, so a chunk of many lines is scanned once)
     let lfAt = -1;
     let nulAt = -1;
+    // next BOM at or after the frame being decoded, -1 for none in the rest of the chunk (found lazily, as lfAt)
+    let bomAt = -2;
+    const bomFrom = (from: number): number => {
+      if (bomAt !== -1 && bomAt < from) bomAt = chunk.indexOf(BOM, from);
+      return bomAt;
+    };
     while (i < n) {
       switch (this.state) {
         case 'start': {
@@ -154,7 +178,7 @@ export class StreamFramer {
             this.stats.frames++;
             this.stats.octetFrames++;
             const e = trimEnd(chunk, i, end);
-            if (e > i) out.push({ message: chunk.toString('utf8', i, e), truncated: false });
+            if (e > i) out.push(decodeFrame(chunk, i, e, bomFrom(i)));
             this.remaining = 0;
             this.state = 'start';
             i = end;
@@ -211,7 +235,7 @@ export class StreamFramer {
             } else {
               this.stats.frames++;
               this.stats.lineFrames++;
-              if (e > i) out.push({ message: chunk.toString('utf8', i, e), truncated: false });
+              if (e > i) out.push(decodeFrame(chunk, i, e, bomFrom(i)));
               this.state = 'start';
             }
             i = t + 1;
@@ -284,7 +308,7 @@ export class StreamFramer {
       cut = true;
     }
     if (cut) this.stats.truncated++;
-    out.push({ message: cut ? decodeCut(buf, end) : buf.toString('utf8', 0, end), truncated: cut });
+    out.push(cut ? { message: decodeCut(buf, end), truncated: true } : decodeFrame(buf, 0, end, buf.indexOf(BOM)));
   }
 }
 
