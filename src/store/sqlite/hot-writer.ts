@@ -46,10 +46,12 @@ const BUSY_TIMEOUT_MS = 10_000;
 const HEAD_RECORD_MS = 1000;
 
 /**
- * Rows per multi-row INSERT: one statement call stores this many events (and one more their documents), instead of
- * two calls per event. 128 × 11 parameters stays far below SQLite's limit of 32,766.
+ * Rows per multi-row INSERT: one statement call stores up to 128 events (and one more their documents), instead of
+ * two calls per event; 128 × 11 parameters stays far below SQLite's limit of 32,766. A batch is cut into chunks of
+ * these sizes, largest first, so that its rest (a socket read of loggen lines is a batch of about 216) takes a few
+ * calls instead of two per row.
  */
-const INSERT_ROWS = 128;
+const CHUNK_ROWS = [128, 64, 32, 16, 8, 4, 2, 1] as const;
 const EVENT_PARAMS = 11;
 
 const valuesList = (params: number, rows: number): string => Array.from({ length: rows }, () => `(${Array.from({ length: params }, () => '?').join(',')})`).join(',');
@@ -58,11 +60,8 @@ interface HotState {
   info: PartitionInfo;
   db: Database.Database;
   walPath: string;
-  insert: Database.Statement;
-  insertDoc: Database.Statement;
-  /** INSERT_ROWS events / documents in one statement */
-  insertMany: Database.Statement;
-  insertDocMany: Database.Statement;
+  /** per CHUNK_ROWS size (same order): that many events, and their documents, in one statement each */
+  inserts: { events: Database.Statement; docs: Database.Statement }[];
   /** row id of the next event: events and docs share it */
   nextRow: number;
   insertBatch: Database.Statement;
@@ -83,9 +82,9 @@ export class HotWriter {
   private head: Buffer = GENESIS_HASH;
   private nextBatch = 1;
   private headRecordedAt = 0;
-  /** parameter arrays of the multi-row statements, reused for every chunk */
-  private readonly eventArgs = new Array<unknown>(INSERT_ROWS * EVENT_PARAMS);
-  private readonly docArgs = new Array<unknown>(INSERT_ROWS * 2);
+  /** parameter arrays of the multi-row statements (per CHUNK_ROWS size), reused for every chunk */
+  private readonly eventArgs = CHUNK_ROWS.map((n) => new Array<unknown>(n * EVENT_PARAMS));
+  private readonly docArgs = CHUNK_ROWS.map((n) => new Array<unknown>(n * 2));
 
   constructor(private readonly opts: HotWriterOptions) {
     this.catalog = new Catalog(opts.dir);
@@ -150,10 +149,10 @@ export class HotWriter {
       info,
       db,
       walPath: `${path}-wal`,
-      insert: db.prepare(`INSERT INTO events(${EVENT_INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)`),
-      insertDoc: db.prepare('INSERT INTO docs(id, doc) VALUES (?, ?)'),
-      insertMany: db.prepare(`INSERT INTO events(${EVENT_INSERT_COLUMNS}) VALUES ${valuesList(EVENT_PARAMS, INSERT_ROWS)}`),
-      insertDocMany: db.prepare(`INSERT INTO docs(id, doc) VALUES ${valuesList(2, INSERT_ROWS)}`),
+      inserts: CHUNK_ROWS.map((n) => ({
+        events: db.prepare(`INSERT INTO events(${EVENT_INSERT_COLUMNS}) VALUES ${valuesList(EVENT_PARAMS, n)}`),
+        docs: db.prepare(`INSERT INTO docs(id, doc) VALUES ${valuesList(2, n)}`),
+      })),
       nextRow: (db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM events').get() as { n: number }).n,
       insertBatch: db.prepare('INSERT INTO batches(id, prev_hash, hash, count, min_ts, max_ts, committed_at) VALUES (?,?,?,?,?,?,?)'),
       putState: commitStateWriter(db),
@@ -172,8 +171,6 @@ export class HotWriter {
    */
   appendMany(items: readonly DecodedBatch[]): CommitInfo[] {
     const h = this.hot;
-    const ev = this.eventArgs;
-    const dv = this.docArgs;
     // applied once the transaction has committed
     let head = this.head;
     let batch = this.nextBatch - 1;
@@ -190,10 +187,14 @@ export class HotWriter {
         let bLo = Infinity;
         let bHi = -Infinity;
         let seq = 0;
-        // whole chunks of INSERT_ROWS rows, one statement call each; the rest one row at a time
-        const whole = rows.length - (rows.length % INSERT_ROWS);
-        while (seq < whole) {
-          for (let j = 0; j < INSERT_ROWS; j++, seq++, id++) {
+        // chunks of CHUNK_ROWS sizes, the largest that fits first: one statement call each
+        let c = 0;
+        while (seq < rows.length) {
+          while ((CHUNK_ROWS[c] as number) > rows.length - seq) c++;
+          const n = CHUNK_ROWS[c] as number;
+          const ev = this.eventArgs[c] as unknown[];
+          const dv = this.docArgs[c] as unknown[];
+          for (let j = 0; j < n; j++, seq++, id++) {
             const r = rows[seq] as StoredRow;
             if (r.ts < bLo) bLo = r.ts;
             if (r.ts > bHi) bHi = r.ts;
@@ -212,15 +213,9 @@ export class HotWriter {
             dv[j * 2] = id;
             dv[j * 2 + 1] = r.doc;
           }
-          h.insertMany.run(ev);
-          h.insertDocMany.run(dv);
-        }
-        for (; seq < rows.length; seq++, id++) {
-          const r = rows[seq] as StoredRow;
-          if (r.ts < bLo) bLo = r.ts;
-          if (r.ts > bHi) bHi = r.ts;
-          h.insert.run(id, r.ts, batch, seq, r.sourceIp, r.destinationIp, r.userName, r.hostName, r.dataset, r.outcome, r.message);
-          h.insertDoc.run(id, r.doc);
+          const st = h.inserts[c] as HotState['inserts'][number];
+          st.events.run(ev);
+          st.docs.run(dv);
         }
         h.insertBatch.run(batch, head, hash, rows.length, rows.length ? bLo : 0, rows.length ? bHi : 0, Date.now());
         for (const [k, v] of item.state) h.putState(k, v, batch);
