@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addTag, eventTime, expandDottedKeys, getPath, noteCanonicalTime, normalizeEvent, parseTime, setPath, type EcsEvent } from './event.js';
+import { addTag, eventTime, expandDottedKeys, getPath, getPathParts, noteCanonicalTime, normalizeEvent, parseTime, setPath, type EcsEvent } from './event.js';
 import { F } from './fields.js';
 
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -101,6 +101,15 @@ describe('getPath and setPath', () => {
     assert.equal(getPath(doc, 'constructor'), undefined);
     assert.equal(getPath(doc, 'a.toString'), undefined);
     assert.equal(getPath(doc, '__proto__'), undefined);
+    assert.equal(getPath(doc, 'a.__proto__'), undefined);
+    assert.equal(getPathParts(doc, ['a', '__proto__']), undefined);
+    assert.equal(getPathParts(doc, ['a', 'hasOwnProperty']), undefined);
+    // held by the event itself, the same names are read
+    const own = JSON.parse('{"constructor": "c", "a": {"__proto__": {"x": 1}, "toString": "t"}}') as EcsEvent;
+    assert.equal(getPath(own, 'constructor'), 'c');
+    assert.deepEqual(getPath(own, 'a.__proto__'), { x: 1 });
+    assert.equal(getPath(own, 'a.__proto__.x'), 1);
+    assert.equal(getPathParts(own, ['a', 'toString']), 't');
   });
 
   test('setPath creates the objects on the way and replaces a scalar in the way', () => {

@@ -37,24 +37,35 @@ function merge(target: Record<string, unknown>, src: Record<string, unknown>, de
 
 /** Reads a dotted ECS path from a nested document (also accepts a literal dotted key). */
 /** Reads a path already split into its segments (for hot paths that read the same fields of every event). */
+/**
+ * `o[key]` when `o` holds the property itself, else undefined: one property read, and the own-property check only
+ * for what an event object also inherits (Object.prototype's methods, and `__proto__`).
+ */
+function ownValue(o: Record<string, unknown>, key: string): unknown {
+  const v = o[key];
+  if ((typeof v === 'function' || key === '__proto__') && !Object.hasOwn(o, key)) return undefined;
+  return v;
+}
+
 export function getPathParts(doc: EcsEvent, parts: readonly string[]): unknown {
   let cur: unknown = doc;
   for (const key of parts) {
     if (!isObject(cur)) return undefined;
-    cur = Object.hasOwn(cur, key) ? cur[key] : undefined;
+    cur = ownValue(cur, key);
   }
   return cur;
 }
 
 export function getPath(doc: EcsEvent, path: string): unknown {
-  if (Object.hasOwn(doc, path)) return doc[path];
+  // a flattened key (`"source.ip": …`) first
+  const flat = ownValue(doc, path);
+  if (flat !== undefined) return flat;
   // the segments are split once per path (the same few field names are read from every event)
   const { parts } = splitPath(path);
   let cur: unknown = doc;
   for (let i = 0; i < parts.length; i++) {
     if (!isObject(cur)) return undefined;
-    const key = parts[i] as string;
-    cur = Object.hasOwn(cur, key) ? cur[key] : undefined;
+    cur = ownValue(cur, parts[i] as string);
   }
   return cur;
 }
