@@ -1,4 +1,4 @@
-import { getPath, isObject, type EcsEvent } from '../../schema/event.js';
+import { isObject, type EcsEvent } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
 import type { LogSource } from './model.js';
 
@@ -178,13 +178,14 @@ function getParts(e: unknown, parts: readonly string[]): unknown {
   return cur;
 }
 
-/** Reads a dotted path, trying nested objects first, then a flat dotted key at each level. */
+/** Reads a dotted path, trying nested objects first, then the path as one flat key (`"source.ip": …`). */
 function pathGetter(path: string): Getter {
   const parts = path.split('.');
   if (parts.length === 1) return (v) => v.e[path];
   return (v) => {
     const nested = getParts(v.e, parts);
-    return nested !== undefined ? nested : getPath(v.e, path);
+    // no inherited property has a dot in its name: the flat key is read as it is
+    return nested !== undefined ? nested : v.e[path];
   };
 }
 
