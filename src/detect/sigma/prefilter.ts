@@ -24,6 +24,12 @@ const DENSE_LIMIT = 128;
 const FEW_LITERALS = 2;
 /** ... for texts at least this long (a short one is read faster by the automaton than lower-cased) */
 const FEW_LITERALS_MIN_TEXT = 64;
+/**
+ * Automata of at most this many states also get a table indexed by ASCII code directly (128 columns, 2 MB at most),
+ * which saves scanAscii the class lookup of every character (14 literals on a 237-character ASCII line: 1.3 → 1.1 µs;
+ * the shipped rules on a loggen line: 3.3–3.8 → 3.1–3.5 µs). Larger automata keep only the class table.
+ */
+const ASCII_TABLE_MAX_STATES = 8192;
 
 export class LiteralAutomaton {
   /** code unit → class: 0 none, 1 … nDense-1 dense columns, nDense … rare characters */
@@ -43,6 +49,8 @@ export class LiteralAutomaton {
   private readonly firstOut: number;
   /** upper-case ASCII letters share their lower-case letter's column (no literal has one) */
   private readonly foldsCase: boolean;
+  /** state * 128 + ASCII code → next state (see ASCII_TABLE_MAX_STATES), when the automaton folds case */
+  private readonly asciiGo: Uint16Array | undefined;
   /** the literals (as the automaton reads them) and their ids, when there are at most FEW_LITERALS */
   private readonly few: { lits: string[]; ids: number[] } | undefined;
 
@@ -162,6 +170,11 @@ export class LiteralAutomaton {
       this.outEnd[n] = flat.length;
     }
     this.outIds = Int32Array.from(flat);
+    if (this.foldsCase && nNodes <= ASCII_TABLE_MAX_STATES && nNodes <= 65535) {
+      const ag = new Uint16Array(nNodes * DENSE_LIMIT);
+      for (let n = 0; n < nNodes; n++) for (let c = 0; c < DENSE_LIMIT; c++) ag[n * DENSE_LIMIT + c] = remapped[n * nDense + (classOf[c] ?? 0)] ?? 0;
+      this.asciiGo = ag;
+    }
   }
 
   get nodes(): number {
@@ -202,9 +215,15 @@ export class LiteralAutomaton {
     const cls = this.classOf;
     const nd = this.nDense;
     const first = this.firstOut;
+    const ag = this.asciiGo;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c < DENSE_LIMIT && ag !== undefined) {
+        node = ag[node * DENSE_LIMIT + c] ?? 0;
+        if (node >= first) this.emit(node, stamp, epoch, hits);
+        continue;
+      }
       if (c >= DENSE_LIMIT) {
         // a character outside ASCII: its own lower case, scanned as scan would (one code point; a surrogate pair
         // whole). Lower-casing is per code point except the final sigma, which depends on its neighbours: give up.
