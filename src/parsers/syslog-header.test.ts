@@ -413,3 +413,63 @@ describe('FreeBSD syslogd -v/-vv: the priority after the time', () => {
     assert.equal(vv?.pri, undefined);
   });
 });
+
+describe('tag forms without a colon, wrapped tags, Solaris ids, bracketed and zone-named times', () => {
+  const now = Date.UTC(2005, 6, 1);
+  const p = (line: string) => parseSyslogHeader(line, now);
+
+  test('after a host: `[prog]`, `[prog][pid]`, `prog[pid]`, `prog(module)[pid]`, `prog(pam_module)` without a colon', () => {
+    for (const [line, appname, procid] of [
+      ['Jun 21 16:47:52 machine [test-demo] F2B: x', 'test-demo', undefined],
+      ['Jun 21 16:47:53 machine [test-demo][13709] F2B: x', 'test-demo', '13709'],
+      ['Jun 21 16:47:53 machine test-demo[13709] F2B: x', 'test-demo', '13709'],
+      ['Jun 21 16:50:02 machine test-demo(pam_unix)[13709] F2B: x', 'test-demo(pam_unix)', '13709'],
+      ['Jun 21 16:50:00 machine test-demo(pam_unix) F2B: x', 'test-demo(pam_unix)', undefined],
+    ] as const) {
+      const h = p(line);
+      assert.equal(h?.hostname, 'machine', line);
+      assert.equal(h?.appname, appname, line);
+      assert.equal(h?.procid, procid, line);
+      assert.equal(h?.message, 'F2B: x', line);
+    }
+  });
+
+  test('a bare word after a host is not a tag, nor is anything after a thread id', () => {
+    const h = p('Jun 21 16:50:00 machine something(else) happened');
+    assert.equal(h?.appname, undefined);
+    assert.equal(h?.message, 'something(else) happened');
+    const mysql = p("2019-09-24 13:16:50 8756 [Warning] Access denied for user 'root'@'192.0.2.3'");
+    assert.equal(mysql?.appname, undefined);
+    assert.equal(mysql?.message, "[Warning] Access denied for user 'root'@'192.0.2.3'");
+  });
+
+  test('a VServer guest daemon logged through the kernel: its own tag', () => {
+    const h = p('Jun 21 16:55:01 <auth.info> machine kernel: [  970.699396] @vserver_demo test-demo(pam_unix)[13709] [ID 255 test] F2B: x');
+    assert.equal(h?.hostname, 'machine');
+    assert.equal(h?.appname, 'test-demo(pam_unix)');
+    assert.equal(h?.procid, '13709');
+    assert.equal(h?.msgid, '255');
+    assert.equal(h?.message, 'F2B: x');
+    // without a guest, the kernel line stays the kernel's
+    assert.deepEqual([p('Jun 21 16:47:50 machine kernel: [  970.699396] F2B: x')?.appname, p('Jun 21 16:47:50 machine kernel: [  970.699396] F2B: x')?.message], ['kernel', '[  970.699396] F2B: x']);
+  });
+
+  test('Solaris message ids: the number as msgid, the rest as the message', () => {
+    const h = p('Oct 11 22:14:15 sol sshd[1234]: [ID 800047 auth.info] Failed password for root from 192.0.2.1 port 22 ssh2');
+    assert.equal(h?.appname, 'sshd');
+    assert.equal(h?.msgid, '800047');
+    assert.equal(h?.message, 'Failed password for root from 192.0.2.1 port 22 ssh2');
+  });
+
+  test('a BSD time in brackets; UTC and GMT after an ISO time', () => {
+    const b = p('[Jun 21 16:56:02] machine test-demo(pam_unix)[13709] F2B: x');
+    assert.equal(iso(b?.ts), '2005-06-21T16:56:02.000Z');
+    assert.equal(b?.hostname, 'machine');
+    for (const zone of ['UTC', 'GMT']) {
+      const h = p(`2005-06-21 14:55:10 ${zone} machine test-demo(pam_unix)[13709] F2B: x`);
+      assert.equal(iso(h?.ts), '2005-06-21T14:55:10.000Z', zone);
+      assert.equal(h?.hostname, 'machine', zone);
+      assert.equal(h?.message, 'F2B: x', zone);
+    }
+  });
+});

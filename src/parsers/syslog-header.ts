@@ -24,15 +24,27 @@ const RFC5424 = /^(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\"]|\\
 // `Mar  7 19:06:53`, also with a year after the day or after the time, a colon after the time, one space before it
 // (all seen from real senders), and at the very end of a line (a header with no message).
 const BSD_TS = /^ ?([A-Za-z]{3}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: (\d{4}))?:?(?: |$)/;
-const ISO_TS = /^(\d{4}-\d{2}-\d{2})[T ] ?(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?(?: |$)/;
+// the zone as an offset, Z, or the names UTC and GMT after a space
+const ISO_TS = /^(\d{4}-\d{2}-\d{2})[T ] ?(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2}| UTC| GMT)?(?: |$)/;
+/** A BSD time in brackets: `[Jun 21 16:55:03] `. */
+const BRACKET_BSD_TS = /^\[([A-Za-z]{3}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?\] /;
 /** MySQL's own error log: `130324 19:01:39` (YYMMDD); the rest of the line is the message. */
 const YYMMDD_TS = /^(\d{2})(\d{2})(\d{2}) {1,2}(\d{1,2}):(\d{2}):(\d{2}) /;
 /** BIND's own log file: `11-Aug-2013 03:36:11.372`; the rest of the line is the message. */
 const BIND_TS = /^(\d{2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
 /** No time at all (journal exports, some relays): `host prog[pid]: msg` or `prog[pid]: msg`; the [pid] is required. */
 const NO_TS = /^(?:([^\s[\]]{1,255}) )?([^\s:[\]]{1,64})\[(\d{1,10})\]: /;
-/** A program name in brackets with no hostname: `[sshd]: msg` or `[sshd] msg`. */
-const BRACKET_TAG = /^\[([^\s\]]{1,64})\]:? /;
+/** A program name in brackets: `[sshd]: msg`, `[sshd] msg`, `[sshd][42] msg`. */
+const BRACKET_TAG = /^\[([^\s\]]{1,64})\](?:\[(\d{1,10})\])?:? /;
+/**
+ * A tag without its colon, as some daemons write it after a host: `name[pid] msg`, `name(module)[pid] msg`, or
+ * `name(pam_module) msg` (a bare word is not taken for a tag).
+ */
+const LOOSE_TAG = /^([^\s:[\]()]{1,64}(?:\(pam_[\w-]{1,32}\)|\([\w-]{1,32}\)(?=\[))?)(?:\[(\d{1,10})\])? +/;
+/** After a kernel tag: the kernel's own time and a Linux-VServer guest, then the guest daemon's tag. */
+const VSERVER = /^(?:\[ *\d+\.\d+\] )?@vserver_(\S{1,64}) +/;
+/** Solaris message ids after the tag: `[ID 800047 auth.info] msg`. */
+const SOLARIS_ID = /^\[ID (\d{1,10}) [\w.]{1,32}\] +/;
 const TAG = /^([^\s:[\]]{1,64})(?:\[([^\]\s]{1,32})\])?: ?/;
 
 function nil(v: string): string | undefined {
@@ -180,30 +192,73 @@ function afterBsdTime(after: string, h: SyslogHeader): void {
   afterHostAndTag(after, h);
 }
 
+type Tag = { len: number; name: string; pid: string | undefined };
+
+function bracketTag(s: string): Tag | undefined {
+  const m = s.charCodeAt(0) === 91 ? BRACKET_TAG.exec(s) : null;
+  return m ? { len: m[0].length, name: m[1] as string, pid: m[2] } : undefined;
+}
+
+/** A tag after a host: with its colon, in brackets, or one of the colon-less forms of LOOSE_TAG. */
+function hostTag(s: string): Tag | undefined {
+  const tag = matchTag(s) ?? bracketTag(s);
+  if (tag) return tag;
+  const m = LOOSE_TAG.exec(s);
+  return m && (m[2] !== undefined || (m[1] as string).endsWith(')')) ? { len: m[0].length, name: m[1] as string, pid: m[2] } : undefined;
+}
+
+function setTag(h: SyslogHeader, tag: Tag, text: string): void {
+  h.appname = tag.name;
+  if (tag.pid !== undefined) h.procid = tag.pid;
+  h.message = text.slice(tag.len);
+}
+
+/** What may follow a tag: a VServer guest's own tag after the kernel's, a Solaris message id. */
+function afterTag(h: SyslogHeader): void {
+  let msg = h.message;
+  if (msg.charCodeAt(0) === 91 || msg.charCodeAt(0) === 64) {
+    const vs = h.appname === 'kernel' || msg.charCodeAt(0) === 64 ? VSERVER.exec(msg) : null;
+    if (vs) {
+      const rest = msg.slice(vs[0].length);
+      const inner = hostTag(rest);
+      if (inner) {
+        // the guest daemon's tag replaces the kernel's
+        if (inner.pid === undefined) delete h.procid;
+        setTag(h, inner, rest);
+        msg = h.message;
+      }
+    }
+    const id = msg.charCodeAt(0) === 91 ? SOLARIS_ID.exec(msg) : null;
+    if (id) {
+      h.msgid ??= id[1] as string;
+      h.message = msg.slice(id[0].length);
+    }
+  }
+}
+
 function afterHostAndTag(rest: string, h: SyslogHeader): void {
-  const bracket = rest.charCodeAt(0) === 91 ? BRACKET_TAG.exec(rest) : null;
+  const bracket = bracketTag(rest);
   if (bracket) {
-    h.appname = bracket[1] as string;
-    h.message = rest.slice(bracket[0].length);
+    setTag(h, bracket, rest);
+    afterTag(h);
     return;
   }
   // "host tag[pid]: msg" or "tag[pid]: msg" (no hostname)
   const tagFirst = matchTag(rest);
   if (tagFirst) {
-    h.appname = tagFirst.name;
-    if (tagFirst.pid !== undefined) h.procid = tagFirst.pid;
-    h.message = rest.slice(tagFirst.len);
+    setTag(h, tagFirst, rest);
+    afterTag(h);
     return;
   }
   const sp = rest.indexOf(' ');
   if (sp > 0) {
     h.hostname = rest.slice(0, sp);
     const after = rest.slice(sp + 1);
-    const tag = matchTag(after);
+    // `2019-09-24 13:16:50 8756 [Warning] …` (MySQL): a number is a thread id, and what follows it is no tag
+    const tag = /^\d+$/.test(h.hostname) ? matchTag(after) : hostTag(after);
     if (tag) {
-      h.appname = tag.name;
-      if (tag.pid !== undefined) h.procid = tag.pid;
-      h.message = after.slice(tag.len);
+      setTag(h, tag, after);
+      afterTag(h);
     } else h.message = after;
   } else h.message = rest;
 }
@@ -275,10 +330,20 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
     afterBsdTime(rest.slice(bsd[0].length), h);
     return h;
   }
+  const bracketed = rest.charCodeAt(0) === 91 ? BRACKET_BSD_TS.exec(rest) : null;
+  if (bracketed) {
+    const month = MONTHS[(bracketed[1] as string).toLowerCase()];
+    if (month === undefined) return undefined;
+    const ms = bracketed[7] ? Math.floor(Number(`0.${bracketed[7]}`) * 1000) : 0;
+    h.ts = resolveBsdTime(month, Number(bracketed[2]), Number(bracketed[4]), Number(bracketed[5]), Number(bracketed[6]), ms, now, bracketed[3] ? Number(bracketed[3]) : undefined);
+    afterBsdTime(rest.slice(bracketed[0].length), h);
+    return h;
+  }
   const iso = ISO_TS.exec(rest);
   if (iso) {
-    // no zone means UTC
-    const text = `${iso[1] as string}T${(iso[2] as string).padStart(2, '0')}:${iso[3] as string}:${iso[4] as string}${iso[5] ?? ''}${iso[6] ?? 'Z'}`;
+    // no zone means UTC, as do the names UTC and GMT
+    const zone = iso[6] === undefined || iso[6] === ' UTC' || iso[6] === ' GMT' ? 'Z' : iso[6];
+    const text = `${iso[1] as string}T${(iso[2] as string).padStart(2, '0')}:${iso[3] as string}:${iso[4] as string}${iso[5] ?? ''}${zone}`;
     const t = Date.parse(text);
     if (!Number.isNaN(t)) h.ts = t;
     afterHostAndTag(rest.slice(iso[0].length), h);
