@@ -26,7 +26,7 @@ const GROUP_ROWS = 20_000;
 /**
  * Under a stream of large batches, commits start at least this far apart: a group of at least PACED_ROWS rows waits
  * (the thread sleeps) until then, and what arrived meanwhile joins it. Each commit is a sync to disk; loggen over TCP
- * sends 216-row batches every few milliseconds; commits of 864 rows cost the writer 6.3–7.2 instead of 7.6–8.5 µs
+ * sends 216-row batches every few milliseconds, and groups of about 900 rows cost the writer 7.0 instead of 8.1 µs
  * per row with `store.sync: full` (docs/benchmarks.md). A smaller group commits at once: its sender may be waiting for
  * it (one event per request), and a pause would only slow it down.
  */
