@@ -23,18 +23,6 @@ try {
 /** Appends committed in one transaction at most (what waited while the writer was busy, up to this many rows). */
 const GROUP_ROWS = 20_000;
 
-/**
- * Under a stream of large batches, commits start at least this far apart: a group of at least PACED_ROWS rows waits
- * (the thread sleeps) until then, and what arrived meanwhile joins it. Each commit is a sync to disk; loggen over TCP
- * sends 216-row batches every few milliseconds, and groups of about 900 rows cost the writer 7.0 instead of 8.1 µs
- * per row with `store.sync: full` (docs/benchmarks.md). A smaller group commits at once: its sender may be waiting for
- * it (one event per request), and a pause would only slow it down.
- */
-const COMMIT_INTERVAL_MS = 10;
-const PACED_ROWS = 128;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-let lastCommitAt = 0;
-
 function fail(id: number, err: unknown): void {
   const code = systemErrorCode(err);
   send({ type: 'error', id, message: errorMessage(err), ...(code ? { code } : {}) });
@@ -49,31 +37,20 @@ function appendGroup(w: HotWriter, first: WriterRequest & { type: 'append' }): W
   const ids: number[] = [];
   const items: DecodedBatch[] = [];
   let rows = 0;
-  /** takes appends from `from` on while they come, up to GROUP_ROWS rows; returns the request it stopped at */
-  const gather = (from: WriterRequest | undefined): WriterRequest | undefined => {
-    let next = from;
-    while (next?.type === 'append') {
-      try {
-        const decoded = decodeText(next.batch);
-        items.push({ rows: decoded, text: next.batch, state: next.state ?? [] });
-        ids.push(next.id);
-        rows += decoded.length;
-      } catch (err) {
-        fail(next.id, err);
-      }
-      next = undefined;
-      if (rows >= GROUP_ROWS || !port) break;
-      next = receiveMessageOnPort(port)?.message as WriterRequest | undefined;
+  let next: WriterRequest | undefined = first;
+  while (next?.type === 'append') {
+    try {
+      const decoded = decodeText(next.batch);
+      items.push({ rows: decoded, text: next.batch, state: next.state ?? [] });
+      ids.push(next.id);
+      rows += decoded.length;
+    } catch (err) {
+      fail(next.id, err);
     }
-    return next;
-  };
-  let next = gather(first);
-  const wait = lastCommitAt + COMMIT_INTERVAL_MS - performance.now();
-  if (next === undefined && rows >= PACED_ROWS && rows < GROUP_ROWS && wait > 0 && port) {
-    Atomics.wait(sleeper, 0, 0, wait);
-    next = gather(receiveMessageOnPort(port)?.message as WriterRequest | undefined);
+    next = undefined;
+    if (rows >= GROUP_ROWS || !port) break;
+    next = receiveMessageOnPort(port)?.message as WriterRequest | undefined;
   }
-  lastCommitAt = performance.now();
   if (items.length > 0) {
     try {
       const infos = w.appendMany(items);
