@@ -438,6 +438,9 @@ describe('tag forms without a colon, wrapped tags, Solaris ids, bracketed and zo
     const h = p('Jun 21 16:50:00 machine something(else) happened');
     assert.equal(h?.appname, undefined);
     assert.equal(h?.message, 'something(else) happened');
+    const level = p('Jun 21 16:50:00 machine [ERROR] disk full');
+    assert.equal(level?.appname, undefined);
+    assert.equal(level?.message, '[ERROR] disk full');
     const mysql = p("2019-09-24 13:16:50 8756 [Warning] Access denied for user 'root'@'192.0.2.3'");
     assert.equal(mysql?.appname, undefined);
     assert.equal(mysql?.message, "[Warning] Access denied for user 'root'@'192.0.2.3'");

@@ -199,10 +199,15 @@ function bracketTag(s: string): Tag | undefined {
   return m ? { len: m[0].length, name: m[1] as string, pid: m[2] } : undefined;
 }
 
-/** A tag after a host: with its colon, in brackets, or one of the colon-less forms of LOOSE_TAG. */
+/** Log levels some programs write in brackets where a tag could be: `host [ERROR] msg` has no program name. */
+const LEVEL_WORD = /^(?:trace|debug|info|notice|note|warn|warning|error|err|crit|critical|alert|emerg|fatal|severe)$/i;
+
+/** A tag after a host: with its colon, in brackets (not a log level), or one of the colon-less forms of LOOSE_TAG. */
 function hostTag(s: string): Tag | undefined {
-  const tag = matchTag(s) ?? bracketTag(s);
-  if (tag) return tag;
+  const colon = matchTag(s);
+  if (colon) return colon;
+  const bracket = bracketTag(s);
+  if (bracket) return LEVEL_WORD.test(bracket.name) ? undefined : bracket;
   const m = LOOSE_TAG.exec(s);
   return m && (m[2] !== undefined || (m[1] as string).endsWith(')')) ? { len: m[0].length, name: m[1] as string, pid: m[2] } : undefined;
 }
