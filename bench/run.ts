@@ -8,6 +8,7 @@ import { benchSigma } from './sigma.js';
 import { benchDetectLatency } from './detect-latency.js';
 import { benchNetflow } from './netflow.js';
 import { benchPcap } from './pcap.js';
+import { calibrate } from './calibrate.js';
 
 /**
  * npm run bench — store ingest and search benchmarks on the fixed corpus.
@@ -21,6 +22,8 @@ const only = process.env['BENCH_ONLY'];
 const log = (s: string): void => void process.stdout.write(`${s}\n`);
 
 log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+const speed = calibrate();
+log(`machine speed now: 100,000 JSON.stringify of a syslog event ${speed.jsonMs.toFixed(0)} ms, SHA-256 of 64 MiB ${speed.sha256Ms.toFixed(0)} ms (lower is faster; compare runs at similar figures)`);
 // 30 days of events ending now, so "the last 7 days" holds about a quarter of them
 const spanMs = 30 * 86_400_000;
 const stepMs = spanMs / total;
