@@ -199,6 +199,9 @@ function bracketTag(s: string): Tag | undefined {
   return m ? { len: m[0].length, name: m[1] as string, pid: m[2] } : undefined;
 }
 
+/** A number where the host would be: MySQL's thread id. */
+const THREAD_ID = /^\d+$/;
+
 /** Log levels some programs write in brackets where a tag could be: `host [ERROR] msg` has no program name. */
 const LEVEL_WORD = /^(?:trace|debug|info|notice|note|warn|warning|error|err|crit|critical|alert|emerg|fatal|severe)$/i;
 
@@ -260,7 +263,7 @@ function afterHostAndTag(rest: string, h: SyslogHeader): void {
     h.hostname = rest.slice(0, sp);
     const after = rest.slice(sp + 1);
     // `2019-09-24 13:16:50 8756 [Warning] …` (MySQL): a number is a thread id, and what follows it is no tag
-    const tag = /^\d+$/.test(h.hostname) ? matchTag(after) : hostTag(after);
+    const tag = THREAD_ID.test(h.hostname) ? matchTag(after) : hostTag(after);
     if (tag) {
       setTag(h, tag, after);
       afterTag(h);
@@ -307,9 +310,10 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
       if (m[7] !== '-') h.structuredData = m[7] as string;
       // a relay that turns an RFC 3164 line into RFC 5424 (rsyslog) keeps the space after the old tag: not message text
       let msg = m[8] ?? '';
-      if (m[8] !== undefined) h.msgAt = line.length - msg.length;
+      const msgAt = line.length - msg.length;
+      if (m[8] !== undefined) h.msgAt = msgAt;
       if (msg.charCodeAt(0) === 0xfeff) {
-        h.bomAt = line.length - msg.length;
+        h.bomAt = msgAt;
         msg = msg.slice(1);
       }
       let i = 0;
