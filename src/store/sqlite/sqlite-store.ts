@@ -451,8 +451,9 @@ export class SqliteStore implements Store {
         const db = this.handle(p);
         s.events += (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
       } else s.events += p.events;
-      if (existsSync(path)) s.bytes += statSync(path).size;
-      if (existsSync(`${path}-wal`)) s.walBytes += statSync(`${path}-wal`).size;
+      // a seal or a checkpoint may remove the WAL (and retention the file) between listing and reading: absent is 0
+      s.bytes += statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+      s.walBytes += statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
     }
     return Promise.resolve(s);
   }
