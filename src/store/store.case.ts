@@ -29,6 +29,11 @@ export function sampleEvents(n: number, offset = 0): AppendEvent[] {
       seq: i,
     };
     if (i % 11 === 0) raw['source'] = { ip: '2001:db8::1', port: 1 };
+    // event.original in each form the store keeps: a header before the message, the message itself, other text, a list
+    const ev = raw['event'] as EcsEvent;
+    if (i % 4 === 0) ev['original'] = `<38>Jan 10 12:00:${String(i % 60).padStart(2, '0')} web-1 sshd[${i}]: ${String(raw['message'])}`;
+    else if (i % 4 === 1) ev['original'] = raw['message'];
+    else if (i % 4 === 2) ev['original'] = i % 8 === 2 ? `{"msg":"event ${i}"}` : [`line ${i}`];
     out.push(normalizeEvent(raw, BASE + 10_000_000, 'generic'));
   }
   return out;
@@ -58,6 +63,11 @@ const QUERIES: [string, (e: EcsEvent) => boolean][] = [
   ['not user.name:root and event.category:authentication', (e) => (e['user'] as EcsEvent)['name'] !== 'root'],
   ['"Failed password"', (e) => String(e['message']).includes('Failed password')],
   ['publickey and user.name:(user1 or user2)', (e) => String(e['message']).includes('publickey') && ['user1', 'user2'].includes(String((e['user'] as EcsEvent)['name']))],
+  ['event.original:*', (e) => (e['event'] as EcsEvent)['original'] !== undefined],
+  ['event.original:"<38>Jan 10 12:00:12 web-1 sshd[12]: Failed password for root from 10.0.5.12 port 1012 ssh2"', (e) => e['seq'] === 12],
+  ['event.original:Accepted*', (e) => String((e['event'] as EcsEvent)['original']).startsWith('Accepted')],
+  ['event.original:*sshd*', (e) => String((e['event'] as EcsEvent)['original']).includes('sshd')],
+  ['event.original:"{\\"msg\\":\\"event 10\\"}"', (e) => e['seq'] === 10],
   ['seq > 5 and seq <= 9', (e) => (e['seq'] as number) > 5 && (e['seq'] as number) <= 9],
 ];
 
@@ -72,6 +82,11 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       assert.equal(res.total, 50);
       assert.deepEqual(res.events.map((h) => h.event['seq']), [49, 48, 47, 46, 45, 44, 43, 42, 41, 40]);
       assert.deepEqual(res.events[0]?.event, events[49]?.event);
+      const whole = await store.search({ filter: parseQuery('*').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 100 });
+      assert.deepEqual(
+        whole.events.map((h) => h.event).reverse(),
+        events.map((e) => e.event),
+      );
     } finally {
       await factory.cleanup(store);
     }

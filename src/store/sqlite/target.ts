@@ -16,6 +16,20 @@ function sqlString(s: string): string {
 }
 
 /**
+ * `event.original` as fromRow gives it back: a document may keep only the header before the message (`[header]`), or
+ * an array that arrived as the value one level deeper (row.ts, docJson).
+ */
+const ORIGINAL_SQL = (() => {
+  const path = sqlString(jsonPath(F.eventOriginal));
+  const inner = sqlString(`${jsonPath(F.eventOriginal)}[0]`);
+  return (
+    `(CASE WHEN json_type(d.doc, ${path}) = 'array' AND json_array_length(d.doc, ${path}) = 1 ` +
+    `THEN (CASE WHEN json_type(d.doc, ${inner}) = 'text' THEN json_extract(d.doc, ${inner}) || coalesce(e.message, '') ` +
+    `ELSE json_extract(d.doc, ${inner}) END) ELSE json_extract(d.doc, ${path}) END)`
+  );
+})();
+
+/**
  * Where fields live in a partition: `e` is the events row (time, key columns, message), `d` the JSON document. A
  * compiled filter that touches `d` makes the query join docs; one that does not reads the narrow table alone.
  */
@@ -32,6 +46,7 @@ export class PartitionTarget implements SqlTarget {
     const col = COLUMN_OF.get(name);
     if (col) return { kind: 'scalar', sql: `e.${col}`, type };
     this.usesDoc = true;
+    if (name === F.eventOriginal) return { kind: 'scalar', sql: ORIGINAL_SQL, type };
     if (isArrayField(name)) return { kind: 'array', json: 'd.doc', path: jsonPath(name), type };
     const extract = `json_extract(d.doc, ${sqlString(jsonPath(name))})`;
     // Dates other than @timestamp are ISO strings in the document; the compiler compares epoch milliseconds.
