@@ -1,6 +1,6 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll } from '../test/support/serve.js';
@@ -60,6 +60,14 @@ function peakRssMiB(child: ChildProcess): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Bytes of the store's partition files (and their WAL, if any) under a data directory. */
+function partitionBytes(dataDir: string): number {
+  const store = join(dataDir, 'store');
+  let n = 0;
+  for (const f of readdirSync(store)) if (/^p\d+\.sqlite/.test(f)) n += statSync(join(store, f)).size;
+  return n;
 }
 
 interface Sample {
@@ -173,8 +181,13 @@ export async function benchSyslog(log: Log): Promise<void> {
     const rss = peakRssMiB(v.child);
     if (rss !== undefined) log(`syslog: server peak RSS ${fmt(rss)} MiB`);
   } finally {
+    const events = num((await v.health().catch(() => ({ components: {} }))).components, 'store', 'events');
     const exit = await v.stop();
     if (exit.code !== 0) log(`syslog: vigil serve exited with ${String(exit.code ?? exit.signal)}: ${v.stderr().slice(-2000)}`);
+    else if (events > 0) {
+      const bytes = partitionBytes(join(dir, 'data'));
+      log(`syslog: store on disk after the server stopped: ${fmt(Math.round(bytes / 1048576))} MiB of partitions for ${fmt(events)} events = ${fmt(Math.round(bytes / events))} bytes per event`);
+    }
     await killAll(children);
     rmSync(dir, { recursive: true, force: true });
   }
