@@ -71,6 +71,26 @@ describe('LiteralAutomaton', () => {
     );
   });
 
+  test('an automaton too large for the direct ASCII table (over 8,192 states) scans ASCII text as one that has it', () => {
+    // 3,000 literals of 8 characters: about 15,000 states; the small one (20 of them) gets the table
+    const big = Array.from({ length: 3000 }, (_, i) => `k${i.toString(36).padStart(3, '0')}${String.fromCharCode(97 + (i % 26))}x/z`);
+    const unit = fc.constantFrom('k', 'K', '0', '1', 'a', 'B', 'x', 'X', '/', 'z', ' ', 'é');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...big), { minLength: 0, maxLength: 4 }), fc.string({ unit, maxLength: 60 }), (planted, noise) => {
+        const text = noise + planted.map((l) => l.toUpperCase()).join(noise);
+        const low = text.toLowerCase();
+        for (const lits of [big, big.slice(0, 20)]) {
+          const a = new LiteralAutomaton(lits, lits.map((_, i) => i));
+          const stamp = new Uint32Array(lits.length);
+          const hits: number[] = [];
+          if (!a.scanAscii(text, stamp, 3, hits)) a.scan(low, stamp, 3, hits);
+          for (const [i, l] of lits.entries()) assert.equal(stamp[i] === 3, low.includes(l), `${l} in ${text}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('long texts (searched for each of a few literals, or read by the automaton with more) find what includes finds', () => {
     const lower = fc.string({ unit: fc.constantFrom('a', 'b', '/', ' ', 'é', 'а', 'i\u0307', 'σ', 'ς', '\u{10428}'), minLength: 1, maxLength: 6 });
     const unit = fc.constantFrom('a', 'A', 'b', 'B', '/', ' ', 'x', 'é', 'É', 'а', 'А', 'İ', 'Σ', 'σ', '\u{10400}', '\ud801', '\ufeff');

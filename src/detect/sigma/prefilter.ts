@@ -217,30 +217,27 @@ export class LiteralAutomaton {
     const first = this.firstOut;
     const ag = this.asciiGo;
     let node = 0;
-    for (let i = 0; i < text.length; i++) {
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c < DENSE_LIMIT && ag !== undefined) {
-        node = ag[node * DENSE_LIMIT + c] ?? 0;
+      if (c < DENSE_LIMIT) {
+        // ASCII: one read of the direct table (row = state << 7: DENSE_LIMIT is 128), or of the class and dense tables
+        node = ag !== undefined ? (ag[(node << 7) | c] as number) : (go[node * nd + (cls[c] as number)] as number);
         if (node >= first) this.emit(node, stamp, epoch, hits);
         continue;
       }
-      if (c >= DENSE_LIMIT) {
-        // a character outside ASCII: its own lower case, scanned as scan would (one code point; a surrogate pair
-        // whole). Lower-casing is per code point except the final sigma, which depends on its neighbours: give up.
-        if (c === 0x3a3) return false;
-        const next = text.charCodeAt(i + 1);
-        const pair = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
-        const low = (pair ? text.slice(i, i + 2) : text[i] ?? '').toLowerCase();
-        if (pair) i++;
-        for (let u = 0; u < low.length; u++) {
-          const k = cls[low.charCodeAt(u)] ?? 0;
-          node = k < nd ? (go[node * nd + k] ?? 0) : this.rareStep(node, k - nd);
-          if (node >= first) this.emit(node, stamp, epoch, hits);
-        }
-        continue;
+      // a character outside ASCII: its own lower case, scanned as scan would (one code point; a surrogate pair
+      // whole). Lower-casing is per code point except the final sigma, which depends on its neighbours: give up.
+      if (c === 0x3a3) return false;
+      const next = text.charCodeAt(i + 1);
+      const pair = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+      const low = (pair ? text.slice(i, i + 2) : text[i] ?? '').toLowerCase();
+      if (pair) i++;
+      for (let u = 0; u < low.length; u++) {
+        const k = cls[low.charCodeAt(u)] ?? 0;
+        node = k < nd ? (go[node * nd + k] ?? 0) : this.rareStep(node, k - nd);
+        if (node >= first) this.emit(node, stamp, epoch, hits);
       }
-      node = go[node * nd + (cls[c] ?? 0)] ?? 0;
-      if (node >= first) this.emit(node, stamp, epoch, hits);
     }
     return true;
   }
