@@ -47,7 +47,7 @@ export function keyString(v: unknown): string | null {
  * `event.original` is the message behind a header (a syslog line: header, then MSG; a plain line: the message itself),
  * the document keeps only that header, as a one-element array `[header]`; an `event.original` that arrived as an
  * array is kept one level deeper (`[[...]]`), so the two cannot be confused. fromRow and PartitionTarget read both back.
- * About a third of a syslog event's stored bytes.
+ * For loggen's 300-byte RFC 5424 lines, a quarter of the bytes on disk (1,081 → 823 per event).
  */
 export function docJson(event: EcsEvent, message: string | null): string {
   if (message === null) return JSON.stringify(event);
