@@ -42,6 +42,9 @@ export function keyString(v: unknown): string | null {
   return null;
 }
 
+const EVENT = 'event';
+const ORIGINAL = 'original';
+
 /**
  * The event's `doc` column: its JSON without the message when the message is text (that has its own column). When
  * `event.original` is the message behind a header (a syslog line: header, then MSG; a plain line: the message itself),
@@ -52,21 +55,19 @@ export function keyString(v: unknown): string | null {
 export function docJson(event: EcsEvent, message: string | null): string {
   if (message === null) return JSON.stringify(event);
   const ev = event[EVENT];
-  const original = isObject(ev) ? ev[ORIGINAL] : undefined;
-  const stored = isObject(ev) ? storedOriginal(original, message) : undefined;
+  const holder = isObject(ev) ? ev : undefined;
+  const original = holder?.[ORIGINAL];
+  const stored = holder && storedOriginal(original, message);
   // JSON.stringify leaves out undefined members: the message is kept once, in its own column.
   event[F.message] = undefined;
-  if (stored !== undefined) (ev as Record<string, unknown>)[ORIGINAL] = stored;
+  if (holder && stored) holder[ORIGINAL] = stored;
   try {
     return JSON.stringify(event);
   } finally {
     event[F.message] = message;
-    if (stored !== undefined) (ev as Record<string, unknown>)[ORIGINAL] = original;
+    if (holder && stored) holder[ORIGINAL] = original;
   }
 }
-
-const EVENT = 'event';
-const ORIGINAL = 'original';
 
 /**
  * What the document holds in place of `event.original`, or undefined to keep it as it is. Text that the message column
