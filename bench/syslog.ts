@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NODE_FLAGS } from '../src/cli/node-flags.js';
 import { killAll } from '../test/support/serve.js';
 import { depsGate, LOGGEN, loggenSent, run, sngEnv, startVigil, type Vigil } from '../test/e2e/syslog-senders-support.js';
 
@@ -169,11 +170,12 @@ export async function benchSyslog(log: Log): Promise<void> {
   }
   const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'vigil-bench-syslog-'));
   const prof = process.env['BENCH_SYSLOG_CPU_PROF'];
-  const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  // as `npm start` and the vigil binary run it
+  const nodeArgs = [...NODE_FLAGS, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])];
   const sync = process.env['BENCH_SYSLOG_SYNC'] === 'normal' ? 'normal' : 'full';
   const v = await startVigil(dir, { syslog: { port: 0 }, store: { sync } }, `bench-${randomBytes(12).toString('hex')}`, children, nodeArgs);
   try {
-    log(`syslog: vigil serve on ${dir} (store.sync ${sync}, defaults otherwise); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    log(`syslog: vigil serve on ${dir} (node ${nodeArgs.join(" ")}; store.sync ${sync}, defaults otherwise); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await tcpRun(v, log);
     const rates = (process.env['BENCH_SYSLOG_UDP_RATES'] ?? '20000,50000,100000').split(',').map(Number).filter((n) => n > 0);
     const seconds = Number(process.env['BENCH_SYSLOG_UDP_SECONDS'] ?? 10);
