@@ -175,7 +175,7 @@ export async function benchSyslog(log: Log): Promise<void> {
   const sync = process.env['BENCH_SYSLOG_SYNC'] === 'normal' ? 'normal' : 'full';
   const v = await startVigil(dir, { syslog: { port: 0 }, store: { sync } }, `bench-${randomBytes(12).toString('hex')}`, children, nodeArgs);
   try {
-    log(`syslog: vigil serve on ${dir} (node ${nodeArgs.join(" ")}; store.sync ${sync}, defaults otherwise); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    log(`syslog: vigil serve on ${dir} (node ${nodeArgs.join(' ')}; store.sync ${sync}, defaults otherwise); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await tcpRun(v, log);
     const rates = (process.env['BENCH_SYSLOG_UDP_RATES'] ?? '20000,50000,100000').split(',').map(Number).filter((n) => n > 0);
     const seconds = Number(process.env['BENCH_SYSLOG_UDP_SECONDS'] ?? 10);
