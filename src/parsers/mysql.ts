@@ -19,7 +19,14 @@ export function mysqlFields(message: string): Fields | undefined {
   return f;
 }
 
+/**
+ * What every message mysqlFields accepts contains, searched first: it begins with a rarer letter than NEEDLE's `A`, on
+ * which the engine's string search stumbles in text full of capitals (30 against 300 ns on a loggen message padded
+ * with `PADD`, 22 against 62 ns on an sshd line ending in a base64 key).
+ */
+const GATE = "denied for user '";
+
 /** MySQL and MariaDB `Access denied` warnings. Tried for every program: the error log is often read without one. */
 export const mysqlParser = fieldsParser({ name: 'mysql', dataset: 'mysql', programs: ['mysqld', 'mysql', 'mariadbd', 'mariadb', 'mysqld_safe'], any: true }, (message) =>
-  message.includes(NEEDLE) ? mysqlFields(message) : undefined,
+  message.includes(GATE) ? mysqlFields(message) : undefined,
 );
