@@ -1,7 +1,7 @@
 import { isObject, type EcsEvent } from '../../schema/event.js';
 import type { EventMatcher, RuleMatch, RuleMeta, RuleProblem } from '../types.js';
 import { isKeywordKey, keywordScanTexts, RENAME_4688, RENAME_DEFENDER, SlotCache, slotOf, type EventView, type Getter } from './fields.js';
-import { eventKeys, eventSources, logsourceKey } from './logsource.js';
+import { eventKeys, eventSources, logsourceKey, type EventSources } from './logsource.js';
 import type { SigmaFilter, SigmaRule } from './model.js';
 import { ModifierError } from './modifiers.js';
 import { compileDetection, MAX_CLAUSES, Registry, type Gate } from './detection.js';
@@ -274,7 +274,16 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
   const stats: MatcherStats = { events: 0, evaluated: 0, prefiltered: 0, matches: 0, disabled: 0, unreadable: 0 };
   const routeCache = new Map<string, Bucket[]>();
   const winRoutes = new Map<string, Bucket[]>();
-  const routeOf = (src: ReturnType<typeof eventSources>): Bucket[] => {
+  /** routes of the shared (frozen) sources of non-Windows events, by identity: no key to build per event */
+  const sharedRoutes = new Map<EventSources, Bucket[]>();
+  const routeOf = (src: EventSources): Bucket[] => {
+    const shared = sharedRoutes.get(src);
+    if (shared !== undefined) return shared;
+    const routed = routeByKey(src);
+    if (Object.isFrozen(src) && sharedRoutes.size < 10_000) sharedRoutes.set(src, routed);
+    return routed;
+  };
+  const routeByKey = (src: EventSources): Bucket[] => {
     const routeKey = `${src.product ?? ''}\u0000${src.categories.join(',')}\u0000${src.services.join(',')}`;
     let routed = routeCache.get(routeKey);
     if (!routed) {
@@ -340,7 +349,7 @@ export function compileRules(rules: readonly SigmaRule[], options: CompileOption
         return [];
       }
     } else {
-      let src: ReturnType<typeof eventSources>;
+      let src: EventSources;
       try {
         src = eventSources(event);
         v = viewOf(event, view);

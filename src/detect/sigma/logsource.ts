@@ -10,9 +10,9 @@ import type { LogSource } from './model.js';
  */
 
 export interface EventSources {
-  product: string | undefined;
-  categories: string[];
-  services: string[];
+  readonly product: string | undefined;
+  readonly categories: readonly string[];
+  readonly services: readonly string[];
 }
 
 /** Windows channel (lower-cased) → Sigma service. */
@@ -169,7 +169,21 @@ function windowsSources(winlog: Record<string, unknown>, code: string | undefine
   return { product: WINDOWS_PREFIX, categories, services };
 }
 
-/** The Sigma logsources of an event. */
+const sources = (product: string | undefined, categories: readonly string[] = [], services: readonly string[] = []): EventSources =>
+  Object.freeze({ product, categories: Object.freeze([...categories]), services: Object.freeze([...services]) });
+
+/**
+ * The sources of every non-Windows event, made once: per dataset, as it comes with a syslog header and without (a
+ * dataset without a product of its own is Linux when it came by syslog). Shared and frozen, so that the matcher can
+ * route an event by the identity of its sources.
+ */
+const BY_DATASET = new Map(
+  Object.entries(DATASETS).map(([ds, d]) => [ds, { syslog: sources(d.product ?? 'linux', d.categories, d.services), plain: sources(d.product, d.categories, d.services) }] as const),
+);
+const LINUX_SYSLOG = sources('linux', [], ['syslog']);
+const NONE = sources(undefined);
+
+/** The Sigma logsources of an event (shared objects for all but Windows events: never to be changed). */
 export function eventSources(e: EcsEvent): EventSources {
   const winlog = e['winlog'];
   const ev = e['event'];
@@ -178,16 +192,15 @@ export function eventSources(e: EcsEvent): EventSources {
     const code = isObject(ev) && typeof ev['code'] === 'string' ? ev['code'] : typeof winlog['event_id'] === 'number' ? String(winlog['event_id']) : undefined;
     return windowsSources(winlog, code);
   }
+  const log = e['log'];
+  const syslog = isObject(log) && isObject(log['syslog']);
   if (ds !== undefined) {
-    const d = Object.hasOwn(DATASETS, ds) ? DATASETS[ds] : undefined;
-    if (d) return { product: d.product ?? (isObject(e['log']) && isObject(e['log']['syslog']) ? 'linux' : undefined), categories: [...(d.categories ?? [])], services: [...(d.services ?? [])] };
+    const d = BY_DATASET.get(ds);
+    if (d) return syslog ? d.syslog : d.plain;
     if (ds.startsWith('zeek.')) return { product: 'zeek', categories: [], services: [ds.slice(5)] };
   }
   // any other line that came with a syslog header is a Linux (syslog) event
-  const log = e['log'];
-  if (isObject(log) && isObject(log['syslog'])) return { product: 'linux', categories: [], services: ['syslog'] };
-  if (typeof e[F.message] === 'string' && ds === undefined) return { product: undefined, categories: [], services: [] };
-  return { product: undefined, categories: [], services: [] };
+  return syslog ? LINUX_SYSLOG : NONE;
 }
 
 /** The routing key of a rule's logsource; events are routed to every key they can have. */

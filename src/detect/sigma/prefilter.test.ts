@@ -109,4 +109,34 @@ describe('LiteralAutomaton', () => {
       { numRuns: 5000 },
     );
   });
+
+  test('long ASCII texts (read as bytes) with a character outside ASCII anywhere, or none, find what includes finds', () => {
+    const lits = ['abc', 'b/a', 'éa', 'a\u{10428}', 'zz', 'σa'];
+    const ascii = fc.string({ unit: fc.constantFrom('a', 'B', 'c', '/', 'z', 'Z', ' '), minLength: 0, maxLength: 200 });
+    const other = fc.constantFrom('', 'é', 'É', 'Σ', '\u{10400}', '\ud801', '\ufeff', 'Ł');
+    fc.assert(
+      fc.property(ascii, other, ascii, (head, odd, tail) => {
+        const text = head + odd + tail;
+        const low = text.toLowerCase();
+        const a = new LiteralAutomaton(lits, lits.map((_, i) => i));
+        const stamp = new Uint32Array(lits.length);
+        const hits: number[] = [];
+        if (!a.scanAscii(text, stamp, 4, hits)) a.scan(low, stamp, 4, hits);
+        for (const [i, l] of lits.entries()) assert.equal(stamp[i] === 4, low.includes(l), `${JSON.stringify(l)} in ${JSON.stringify(text)}`);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test('a text longer than the byte scratch is read to its end: literals across the boundary and after it are found', () => {
+    const lits = ['needle', 'éend', 'tail'];
+    const a = new LiteralAutomaton(lits, [0, 1, 2]);
+    for (const cut of [65_533, 65_536, 65_540]) {
+      const text = 'x'.repeat(cut) + 'NEEDLE' + 'y'.repeat(100) + 'ÉEND ' + 'TAIL';
+      const stamp = new Uint32Array(3);
+      const hits: number[] = [];
+      assert.equal(a.scanAscii(text, stamp, 1, hits), true);
+      assert.deepEqual(hits.sort(), [0, 1, 2], `needle at ${cut}`);
+    }
+  });
 });
