@@ -1,5 +1,4 @@
 import { isObject, type EcsEvent } from '../../schema/event.js';
-import { F } from '../../schema/fields.js';
 import type { LogSource } from './model.js';
 
 /*
