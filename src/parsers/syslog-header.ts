@@ -18,9 +18,13 @@ export interface SyslogHeader {
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 
-// Structured data: param values are quoted and may hold ']' (escaped quotes inside); the alternatives start with
-// different characters, so matching stays linear.
-const RFC5424 = /^(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\"]|\\.|"(?:[^"\\]|\\.)*")*\])+)(?: ([\s\S]*))?$/;
+/**
+ * The RFC 5424 header after PRI, up to the space before MSG or the end of the line: MSG itself is sliced off, not
+ * matched (the regex would read it to its end: 0.50 → 0.34 µs on a 300-byte loggen line). Structured data: param
+ * values are quoted and may hold ']' (escaped quotes inside); the alternatives start with different characters, so
+ * matching stays linear.
+ */
+const RFC5424 = /^(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\"]|\\.|"(?:[^"\\]|\\.)*")*\])+)(?= |$)/;
 // `Mar  7 19:06:53`, also with a year after the day or after the time, a colon after the time, one space before it
 // (all seen from real senders), and at the very end of a line (a header with no message).
 const BSD_TS = /^ ?([A-Za-z]{3}) {1,2}(\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: (\d{4}))?:?(?: |$)/;
@@ -309,9 +313,10 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
       if (msgid !== undefined) h.msgid = msgid;
       if (m[7] !== '-') h.structuredData = m[7] as string;
       // a relay that turns an RFC 3164 line into RFC 5424 (rsyslog) keeps the space after the old tag: not message text
-      let msg = m[8] ?? '';
+      const hasMsg = m[0].length < rest.length;
+      let msg = hasMsg ? rest.slice(m[0].length + 1) : '';
       const msgAt = line.length - msg.length;
-      if (m[8] !== undefined) h.msgAt = msgAt;
+      if (hasMsg) h.msgAt = msgAt;
       if (msg.charCodeAt(0) === 0xfeff) {
         h.bomAt = msgAt;
         msg = msg.slice(1);
