@@ -14,8 +14,15 @@ interface Row {
   asset: string | null;
 }
 
+/**
+ * How long the inventory is used before the revision in the database is read again: an edit made by another process
+ * shows within this time (one made through this store shows at once). Events are stamped batch by batch, and reading
+ * the revision for every batch cost the ingest path 0.2 µs per 300-byte syslog event.
+ */
+const REV_CHECK_MS = 1000;
+
 export class AssetStore {
-  private cached: { rev: string; inv: AssetInventory } | undefined;
+  private cached: { rev: string; inv: AssetInventory; checkedAt: number } | undefined;
 
   constructor(
     private readonly db: AlertingDb,
@@ -49,10 +56,16 @@ export class AssetStore {
     return this.list().find((a) => a.name === name);
   }
 
-  /** The lookup over the assets in force (rebuilt when they changed, here or in another process). */
-  inventory(): AssetInventory {
+  /** The lookup over the assets in force (rebuilt when they changed: here at once, in another process within REV_CHECK_MS). */
+  inventory(now = Date.now()): AssetInventory {
+    const c = this.cached;
+    if (c !== undefined && now >= c.checkedAt && now - c.checkedAt < REV_CHECK_MS) return c.inv;
     const rev = this.rev();
-    if (this.cached?.rev !== rev) this.cached = { rev, inv: new AssetInventory(this.list(), this.internalNetworks) };
+    if (c?.rev === rev) {
+      c.checkedAt = now;
+      return c.inv;
+    }
+    this.cached = { rev, inv: new AssetInventory(this.list(), this.internalNetworks), checkedAt: now };
     return this.cached.inv;
   }
 
