@@ -21,7 +21,7 @@ test('the inventory follows edits made here at once, and edits made by another p
     store.upsert({ ...seed[0]!, criticality: 3 }, t0);
     assert.equal(store.inventory(t0 + 1).lookup('host', 'web-1')?.criticality, 3);
     // an edit by another process (the CLI on the same data directory): not read back for every batch ...
-    elsewhere.upsert({ name: 'db-1', kind: 'host', match: ['db-1'], criticality: 5 }, t0 + 2);
+    elsewhere.upsert(parseAssetList([{ name: 'db-1', kind: 'host', match: ['db-1'], criticality: 5 }])[0]!, t0 + 2);
     assert.equal(store.inventory(t0 + 500).lookup('host', 'db-1'), undefined);
     // ... but within a second
     assert.equal(store.inventory(t0 + 1001).lookup('host', 'db-1')?.criticality, 5);
