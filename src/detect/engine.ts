@@ -1,7 +1,7 @@
 import { Counter } from 'prom-client';
 import type { StreamTransform } from '../core/component.js';
 import type { ComponentTelemetry, Telemetry } from '../core/telemetry.js';
-import { eventTime, getPath, isObject, type EcsEvent } from '../schema/event.js';
+import { eventTime, getPath, getPathParts, isObject, type EcsEvent } from '../schema/event.js';
 import { F } from '../schema/fields.js';
 import { ALERT_KIND, alertDocument, evidenceFields, evidenceOf, type AlertInput } from './alerts.js';
 import { AnomalyRunner } from './anomaly/runner.js';
@@ -74,6 +74,17 @@ export function eventField(e: EcsEvent, field: string): unknown {
     return g({ e, ed, ud, rename: undefined, lower: new SlotCache(), text: new SlotCache() });
   }
   return undefined;
+}
+
+const KIND_PARTS = F.eventKind.split('.');
+
+/**
+ * event.kind, read nested first: every event the parsers make has it nested, so the flattened key (which getPath
+ * tries first) is looked for only when the nested field is absent.
+ */
+function kindOf(e: EcsEvent): unknown {
+  const nested = getPathParts(e, KIND_PARTS);
+  return nested !== undefined ? nested : getPath(e, F.eventKind);
 }
 
 /**
@@ -198,7 +209,7 @@ export class DetectionEngine implements StreamTransform {
   process(events: readonly EcsEvent[]): void {
     let n = 0;
     for (const e of events) {
-      if (getPath(e, F.eventKind) === ALERT_KIND) continue;
+      if (kindOf(e) === ALERT_KIND) continue;
       n++;
       try {
         this.one(e);
