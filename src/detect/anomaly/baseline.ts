@@ -2,7 +2,7 @@ import { getPath, type EcsEvent } from '../../schema/event.js';
 import { evidenceOf, type AlertInput } from '../alerts.js';
 import { ewmaUpdate, ewmaZeros, isSpike, newEwma, noiseFloor, spikeThreshold, type Ewma } from './ewma.js';
 import { LruMap } from '../../core/lru.js';
-import { keyOf, keyText } from './keys.js';
+import { eventKey, keyOf, keyText } from './keys.js';
 import type { BaselineRule } from './model.js';
 import { decodeSlots, encodeSlots, newSlots, seasonParams, slotCount, slotEwma, slotFold, slotGap, slotName, slotOf, type SeasonParams } from './seasonal.js';
 
@@ -80,15 +80,16 @@ export class BaselineDetector {
   /** Counts one event (already known to pass the rule's filter); an alert when its bucket just became a spike. */
   observe(e: EcsEvent, time: number): AlertInput | undefined {
     const r = this.rule;
-    const k = keyOf(e, r.key);
-    if (!k) return undefined;
+    const key = eventKey(e, r.key);
+    if (key === undefined) return undefined;
     const add = metricValue(r, e);
     if (add === undefined) return undefined;
-    let st = this.keys.touch(k.key);
+    let st = this.keys.touch(key);
     if (!st) {
-      st = { values: k.values, bucket: Math.floor(time / r.bucketMs) * r.bucketMs, value: 0, ewma: newEwma(), buckets: 0, alerted: false };
+      // the values of a key are read for a key not seen yet only
+      st = { values: keyOf(e, r.key)?.values ?? {}, bucket: Math.floor(time / r.bucketMs) * r.bucketMs, value: 0, ewma: newEwma(), buckets: 0, alerted: false };
       if (r.metric.kind === 'dc') st.distinct = new Set();
-      this.keys.set(k.key, st);
+      this.keys.set(key, st);
     } else this.roll(st, time);
     if (typeof add === 'number') st.value += add;
     else if (st.distinct && st.distinct.size < r.maxDistinct) {

@@ -2,7 +2,7 @@ import type { EcsEvent } from '../../schema/event.js';
 import type { AlertInput } from '../alerts.js';
 import { ewmaUpdate, newEwma, stddev, type Ewma } from './ewma.js';
 import { LruMap } from '../../core/lru.js';
-import { keyOf, keyText } from './keys.js';
+import { eventKey, keyOf, keyText } from './keys.js';
 import type { SilenceRule } from './model.js';
 
 /** Events closer together than this count as one arrival when the interval is learned (a burst is one beat). */
@@ -48,11 +48,12 @@ export class SilenceDetector {
   /** Notes one event (already known to pass the rule's filter) of time `time` arriving at `now`. */
   observe(e: EcsEvent, now: number, time: number = now): void {
     if (Math.abs(now - time) > LIVE_WINDOW_MS) return;
-    const k = keyOf(e, this.rule.key);
-    if (!k) return;
-    const st = this.keys.touch(k.key);
+    const key = eventKey(e, this.rule.key);
+    if (key === undefined) return;
+    const st = this.keys.touch(key);
     if (!st) {
-      this.keys.set(k.key, { values: k.values, lastSeen: now, lastBeat: now, beats: 1, gaps: newEwma(), alerted: false });
+      const values = keyOf(e, this.rule.key)?.values ?? {};
+      this.keys.set(key, { values, lastSeen: now, lastBeat: now, beats: 1, gaps: newEwma(), alerted: false });
       return;
     }
     st.lastSeen = Math.max(st.lastSeen, now);
