@@ -1,3 +1,4 @@
+import { endsWithText } from '../core/text.js';
 import { F } from '../schema/fields.js';
 import { getPathParts, isObject, type EcsEvent } from '../schema/event.js';
 
@@ -75,7 +76,7 @@ export function docJson(event: EcsEvent, message: string | null): string {
  */
 function storedOriginal(original: unknown, message: string): unknown[] | undefined {
   if (Array.isArray(original)) return [original];
-  if (typeof original !== 'string' || !original.endsWith(message)) return undefined;
+  if (typeof original !== 'string' || !endsWithText(original, message)) return undefined;
   const head = original.slice(0, original.length - message.length);
   return head.isWellFormed() && message.isWellFormed() ? [head] : undefined;
 }

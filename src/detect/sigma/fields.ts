@@ -1,3 +1,4 @@
+import { endsWithText } from '../../core/text.js';
 import { isObject, type EcsEvent } from '../../schema/event.js';
 import { F } from '../../schema/fields.js';
 import type { LogSource } from './model.js';
@@ -244,7 +245,7 @@ export function keywordScanTexts(v: EventView): unknown[] {
   const m = v.e[F.message];
   const ev = v.e['event'];
   const o = isObject(ev) ? ev['original'] : undefined;
-  if (typeof o === 'string' && typeof m === 'string' && o.length >= m.length && o.endsWith(m)) return [o];
+  if (typeof o === 'string' && typeof m === 'string' && endsWithText(o, m)) return [o];
   return keywordTexts(v);
 }
 
