@@ -86,6 +86,14 @@ describe('RFC 5424', () => {
     assert.equal(parse('<191>1 - - - - - - m').pri, 191);
     assert.equal(parse('<0>x').pri, 0);
   });
+
+  test('PRI is one to three ASCII digits between angle brackets, as /^<(\\d{1,3})>/ reads it', () => {
+    assert.equal(parse('<013>Oct 11 22:14:15 mymachine su: x').pri, 13);
+    // not a PRI: the text is read as it is (a header without PRI, or none)
+    for (const line of ['<1000>x', '<0013>x', '<>x', '<13a>x', ' <13>x', '<\u0661\u0663>x', '<13', '<']) {
+      assert.equal(parseSyslogHeader(line, NOW)?.pri, undefined, line);
+    }
+  });
 });
 
 describe('RFC 3164', () => {

@@ -286,15 +286,34 @@ function parseStamp(text: string): number {
   return ms;
 }
 
+/** The length of a leading `<PRI>` (one to three ASCII digits in angle brackets), or 0: /^<(\d{1,3})>/ by hand. */
+function priLength(s: string): number {
+  if (s.charCodeAt(0) !== 60) return 0;
+  let i = 1;
+  while (i <= 3) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  return i > 1 && s.charCodeAt(i) === 62 ? i + 1 : 0;
+}
+
+/** The number between the angle brackets of a `<PRI>` of length `len`. */
+function priValue(s: string, len: number): number {
+  let v = 0;
+  for (let i = 1; i < len - 1; i++) v = v * 10 + s.charCodeAt(i) - 48;
+  return v;
+}
+
 export function parseSyslogHeader(line: string, now: number): SyslogHeader | undefined {
   let rest = line;
   const h: SyslogHeader = { message: line };
-  const pri = rest.charCodeAt(0) === 60 ? /^<(\d{1,3})>/.exec(rest) : null;
-  if (pri) {
-    const p = Number(pri[1]);
+  const priEnd = priLength(rest);
+  if (priEnd > 0) {
+    const p = priValue(rest, priEnd);
     if (p > 191) return undefined;
     h.pri = p;
-    rest = rest.slice(pri[0].length);
+    rest = rest.slice(priEnd);
     const m = RFC5424.exec(rest);
     if (m) {
       h.version = Number(m[1]);
@@ -363,7 +382,7 @@ export function parseSyslogHeader(line: string, now: number): SyslogHeader | und
     afterHostAndTag(rest.slice(iso[0].length), h);
     return h;
   }
-  if (pri) {
+  if (priEnd > 0) {
     afterHostAndTag(rest, h);
     return h;
   }
