@@ -9,6 +9,7 @@ import { holdHotWrites } from '../../test/support/hold-writes.js';
 import { LineParser } from '../parsers/line.js';
 import { parseQuery } from '../query/parser.js';
 import { SqliteStore } from '../store/sqlite/index.js';
+import type { EcsEvent } from '../schema/event.js';
 import { Pipeline } from './pipeline.js';
 import { Telemetry } from './telemetry.js';
 
@@ -53,6 +54,52 @@ test('a store that cannot write rejects the submission (nothing is acknowledged)
     const metrics = await telemetry.metrics();
     assert.match(metrics, /vigil_component_discarded_events_total\{component="store",kind="sink",reason="store_write_failed",intentional="false"\} 1/);
     assert.match(metrics, /vigil_component_errors_total\{component="store",kind="sink",error_type="VIGIL_ERR_STORE_CLOSED",stage="append"\} 1/);
+    await pipeline.drain();
+  });
+});
+
+test('a submission larger than a slice: each event reaches the transforms once, in order, a slice at a time, and is stored', async () => {
+  await withStore(async (store, telemetry) => {
+    const seen: string[] = [];
+    const calls: number[] = [];
+    const recorder = {
+      name: 'recorder',
+      process(events: readonly EcsEvent[]): void {
+        calls.push(events.length);
+        for (const e of events) seen.push(String(e['message']));
+      },
+    };
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), transforms: [recorder] });
+    const lines = Array.from({ length: 100 }, (_, i) => LINE(i));
+    const r = await pipeline.submitRecords(lines.map((message) => ({ message, receivedAt: Date.now() })));
+    assert.equal(r.stored, 100);
+    assert.deepEqual(seen, lines.map((l) => l.slice(l.indexOf('Failed'))));
+    assert.ok(calls.length > 1 && calls.every((n) => n <= 16), `transform calls of ${calls.join(', ')} events`);
+    const found = await store.search({ filter: parseQuery('event.outcome:failure').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 200 });
+    assert.equal(found.total, 100);
+    assert.deepEqual(new Set(found.events.map((h) => h.event['message'])), new Set(seen));
+    await pipeline.drain();
+  });
+});
+
+test('an event that cannot be encoded in a later slice fails the whole submission: nothing of it is stored', async () => {
+  await withStore(async (store, telemetry) => {
+    let n = 0;
+    // a cycle in the 40th event: its document cannot be written as JSON
+    const breaker = {
+      name: 'breaker',
+      process(events: readonly EcsEvent[]): void {
+        for (const e of events) if (++n === 40) e['loop'] = e;
+      },
+    };
+    const pipeline = new Pipeline({ store, telemetry, parser: new LineParser(), transforms: [breaker] });
+    await assert.rejects(pipeline.submitRecords(Array.from({ length: 50 }, (_, i) => ({ message: LINE(i), receivedAt: Date.now() }))), /circular/i);
+    const metrics = await telemetry.metrics();
+    assert.match(metrics, /vigil_component_discarded_events_total\{component="store",kind="sink",reason="store_write_failed",intentional="false"\} 50/);
+    const ok = await pipeline.submitRecords([{ message: LINE(99), receivedAt: Date.now() }]);
+    assert.equal(ok.stored, 1);
+    const found = await store.search({ filter: parseQuery('event.outcome:failure').filter, from: 0, to: Number.MAX_SAFE_INTEGER, limit: 0 });
+    assert.equal(found.total, 1);
     await pipeline.drain();
   });
 });

@@ -5,6 +5,12 @@ import { errorMessage } from './errors.js';
 import { BoundedQueue } from './queue.js';
 import type { Telemetry } from './telemetry.js';
 
+/**
+ * Events carried together through detection and encoding (see submitSliced). Sixteen loggen events encode to about
+ * 11,000 characters: one chunk of the store's encoding (at most ENCODED_CHUNK_CHARS, 16,384).
+ */
+const SLICE_EVENTS = 16;
+
 export interface PipelineOptions {
   store: Store;
   telemetry: Telemetry;
@@ -64,18 +70,23 @@ export class Pipeline {
   /** Parses raw records (lines) and stores them. */
   submitRecords(records: readonly RawRecord[], state?: { key: string; value: string }): Promise<AppendResult> {
     const now = this.opts.now();
-    const events: AppendEvent[] = new Array<AppendEvent>(records.length);
+    const parser = this.opts.parser;
     let failures = 0;
-    for (let i = 0; i < records.length; i++) {
-      const raw = this.opts.parser.parse(records[i] as RawRecord);
-      if (isParseFailure(raw)) failures++;
-      events[i] = normalizeEvent(raw, now, 'generic', { expand: false });
-    }
+    const result = this.submitSliced(
+      records.length,
+      (i) => {
+        const raw = parser.parse(records[i] as RawRecord);
+        if (isParseFailure(raw)) failures++;
+        return normalizeEvent(raw, now, 'generic', { expand: false });
+      },
+      state,
+      false,
+    );
     this.parse.received(records.length);
     this.parse.sent(records.length);
     // A parse failure is kept (raw, tagged), not dropped: it counts as an error of the parse stage.
     if (failures > 0) this.parse.error('parse_failure', 'parse', failures);
-    return this.submitNormalized(events, state);
+    return result;
   }
 
   /** A value committed with earlier records (`submitRecords`' state), or undefined. */
@@ -89,15 +100,45 @@ export class Pipeline {
    */
   submitEvents(docs: readonly EcsEvent[], defaultDataset = 'generic', options: { urgent?: boolean } = {}): Promise<AppendResult> {
     const now = this.opts.now();
-    return this.submitNormalized(
-      docs.map((d) => normalizeEvent(d, now, defaultDataset)),
-      undefined,
-      options.urgent === true,
-    );
+    return this.submitSliced(docs.length, (i) => normalizeEvent(docs[i] as EcsEvent, now, defaultDataset), undefined, options.urgent === true);
   }
 
-  private async submitNormalized(events: AppendEvent[], state?: { key: string; value: string }, urgent = false): Promise<AppendResult> {
-    if (events.length === 0) return { stored: 0, batches: [] };
+  /**
+   * Makes the `count` events of one submission (`event(i)`: parsed, normalized) and carries them through the stream
+   * transforms and the store's encoding SLICE_EVENTS at a time, so that an event is detected on and encoded while the
+   * core's caches still hold it (a stage over a whole socket read of events reads them back from memory: 7–8 % more
+   * time for the three stages together, in one process). Resolves once the store has committed all of them.
+   */
+  private submitSliced(count: number, event: (i: number) => AppendEvent, state: { key: string; value: string } | undefined, urgent: boolean): Promise<AppendResult> {
+    if (count === 0) return Promise.resolve({ stored: 0, batches: [] });
+    const encoded: EncodedEvents[] = [];
+    for (let from = 0; from < count; from += SLICE_EVENTS) {
+      const n = Math.min(SLICE_EVENTS, count - from);
+      const events = new Array<AppendEvent>(n);
+      for (let i = 0; i < n; i++) events[i] = event(from + i);
+      this.transform(events);
+      let chunks: EncodedEvents[];
+      try {
+        chunks = this.opts.store.encode(events);
+      } catch (err) {
+        // nothing of this submission is stored
+        this.sink.error('encode', 'append');
+        this.sink.dropped(count, 'store_write_failed', false);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      for (const c of chunks) encoded.push(c);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      const sub: Submission = { encoded, count, resolve, reject, ...(state ? { state } : {}) };
+      if (urgent) this.queue.pushUrgent(sub, count);
+      else this.queue.push(sub, count).catch(reject);
+      this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
+    });
+  }
+
+  /** The stream transforms (detection) over events about to be stored; one that throws is counted and passed by. */
+  private transform(events: readonly AppendEvent[]): void {
+    if (this.opts.transforms.length === 0) return;
     const docs = events.map((e) => e.event);
     for (const t of this.opts.transforms) {
       try {
@@ -106,21 +147,6 @@ export class Pipeline {
         this.opts.telemetry.component(t.name, 'transform').error(errorMessage(err).slice(0, 60), 'process');
       }
     }
-    let encoded: EncodedEvents[];
-    try {
-      encoded = this.opts.store.encode(events);
-    } catch (err) {
-      this.sink.error('encode', 'append');
-      this.sink.dropped(events.length, 'store_write_failed', false);
-      throw err;
-    }
-    const count = events.length;
-    return new Promise<AppendResult>((resolve, reject) => {
-      const sub: Submission = { encoded, count, resolve, reject, ...(state ? { state } : {}) };
-      if (urgent) this.queue.pushUrgent(sub, count);
-      else this.queue.push(sub, count).catch(reject);
-      this.opts.telemetry.queueDepth.set({ queue: 'store' }, this.queue.size);
-    });
   }
 
   /**
