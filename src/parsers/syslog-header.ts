@@ -292,7 +292,8 @@ function priLength(s: string): number {
   let i = 1;
   while (i <= 3) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) break;
+    // past the end charCodeAt is NaN, which is no digit either
+    if (!(c >= 48 && c <= 57)) break;
     i++;
   }
   return i > 1 && s.charCodeAt(i) === 62 ? i + 1 : 0;
