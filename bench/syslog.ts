@@ -17,6 +17,7 @@ import { depsGate, LOGGEN, loggenSent, run, sngEnv, startVigil, type Vigil } fro
  *   (`--dgram --rate`); sent, received, stored, and what was lost where (kernel receive buffer, source queue).
  * BENCH_SYSLOG_SYNC=normal sets store.sync (default full, as `vigil serve`).
  * BENCH_SYSLOG_CPU_PROF=DIR runs the server under `node --cpu-prof` and leaves its profile in DIR.
+ * BENCH_SYSLOG_TIMELINE=1 also prints the TCP run's stored messages per second of the run (from the health samples).
  */
 const SIZE = 300;
 /** health is asked this often while measuring (each answer counts the store's events) */
@@ -129,6 +130,17 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
   const receivedAt = samples.find((s) => s.received >= received)?.t ?? t0 + sentMs;
   log(`syslog tcp: loggen sent ${fmt(sent)} ${legacy ? 'legacy' : 'RFC 5424'} messages of ${SIZE} bytes on ${conns} connection(s) in ${(sentMs / 1000).toFixed(1)} s (loggen: ${/average rate = ([\d.]+)/.exec(r.stderr)?.[1] ?? '?'} msg/s)`);
   log(`syslog tcp: received ${fmt(received)} = ${fmt(rate(received, receivedAt - t0))} msg/s; stored ${fmt(stored)} = ${fmt(rate(stored, storedAt - t0))} msg/s (first message sent to last stored); lost ${fmt(sent - stored)}${sent === stored ? ' (none)' : ''}; backpressure pauses ${fmt(num(c1, 'syslog_tcp', 'backpressure_pauses'))}`);
+  if (process.env['BENCH_SYSLOG_TIMELINE']) {
+    // stored per second of the run, for seeing where a run was slow
+    const per: string[] = [];
+    let prev = { t: t0, stored: 0 };
+    for (const s of samples) {
+      if (s.t - prev.t < 1000 && s !== samples[samples.length - 1]) continue;
+      per.push(fmt(rate(s.stored - prev.stored, s.t - prev.t)));
+      prev = s;
+    }
+    log(`syslog tcp: stored msg/s, second by second: ${per.join(' ')}`);
+  }
   // steady state: the middle of the run, between 10 % and 90 % stored
   const a = samples.find((s) => s.stored >= stored * 0.1);
   const b = samples.find((s) => s.stored >= stored * 0.9);
