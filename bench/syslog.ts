@@ -55,6 +55,26 @@ function threadCpu(child: ChildProcess): Map<string, number> {
 
 const sumCpu = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
+/**
+ * Seconds each thread of the child has spent runnable but waiting for a core (the scheduler's run delay, the second
+ * field of /proc/PID/task/TID/schedstat; missing where the kernel keeps no schedstats). Keys as threadCpu's.
+ */
+function threadWait(child: ChildProcess): Map<string, number> {
+  const out = new Map<string, number>();
+  const dir = `/proc/${String(child.pid)}/task`;
+  for (const tid of readdirSync(dir)) {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const wait = Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      if (Number.isFinite(wait)) out.set(tid === String(child.pid) ? 'main thread' : `thread ${tid} (${name})`, wait / 1e9);
+    } catch {
+      // the thread ended, or no schedstats
+    }
+  }
+  return out;
+}
+
 function peakRssMiB(child: ChildProcess): number | undefined {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(child.pid)}/status`, 'utf8'));
@@ -114,12 +134,15 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
   log(`syslog tcp: loggen ${args.join(' ')}`);
   const w = watch(v, 'syslog_tcp', 'messages', base);
   const cpu0 = threadCpu(v.child);
+  const wait0 = threadWait(v.child);
   const t0 = Date.now();
   const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv(), children });
   const sentMs = Date.now() - t0;
   const sent = loggenSent(r);
   const stored = (await v.settle(base.stored + sent, 120_000, 1000, POLL_MS)) - base.stored;
   const cpu1 = threadCpu(v.child);
+  const wait1 = threadWait(v.child);
+  const wallS = (Date.now() - t0) / 1000;
   const cpu = sumCpu(cpu1) - sumCpu(cpu0);
   await w.stop();
   const samples = w.samples;
@@ -150,6 +173,13 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
   log(`syslog tcp: server CPU ${cpu.toFixed(1)} s (all threads, user + system) = ${perMsg.toFixed(1)} µs per message stored; on 2 otherwise idle cores at most ${fmt(Math.round(2e6 / perMsg))} msg/s`);
   const busy = [...cpu1].map(([k, c]) => [k, c - (cpu0.get(k) ?? 0)] as const).filter(([, c]) => c >= cpu * 0.02).sort((x, y) => y[1] - x[1]);
   log(`syslog tcp: CPU by thread: ${busy.map(([k, c]) => `${k} ${((c / Math.max(stored, 1)) * 1e6).toFixed(1)} µs/msg`).join(', ')}`);
+  // a busy thread that waits for a core is held back by the rest of the machine (our other threads, loggen, the kernel)
+  const waits = busy.flatMap(([k, c]) => {
+    const w = wait1.get(k);
+    const w0 = wait0.get(k);
+    return w === undefined || w0 === undefined ? [] : [`${k} on a core ${((c / wallS) * 100).toFixed(0)} %, waiting for one ${(((w - w0) / wallS) * 100).toFixed(0)} %`];
+  });
+  if (waits.length > 0) log(`syslog tcp: share of the run (${wallS.toFixed(1)} s): ${waits.join('; ')}`);
 }
 
 async function udpRun(v: Vigil, ratePerSec: number, seconds: number, log: Log): Promise<void> {
