@@ -35,45 +35,33 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** CPU seconds (user + system) per thread of the process, keyed by thread id and name. */
-function threadCpu(child: ChildProcess): Map<string, number> {
-  const out = new Map<string, number>();
+/**
+ * Per thread of the process, keyed by thread id and name: CPU seconds (user + system), and seconds spent runnable but
+ * waiting for a core (the scheduler's run delay, the second field of /proc/PID/task/TID/schedstat; left out where the
+ * kernel keeps no schedstats).
+ */
+function threadStats(child: ChildProcess): { cpu: Map<string, number>; wait: Map<string, number> } {
+  const cpu = new Map<string, number>();
+  const wait = new Map<string, number>();
   const dir = `/proc/${String(child.pid)}/task`;
   for (const tid of readdirSync(dir)) {
     try {
       const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const key = tid === String(child.pid) ? 'main thread' : `thread ${tid} (${name})`;
       // fields after the name: state is field 3, utime 14, stime 15
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid === String(child.pid) ? 'main thread' : `thread ${tid} (${name})`, (Number(f[11]) + Number(f[12])) / CLK_TCK);
-    } catch {
-      // the thread ended
-    }
-  }
-  return out;
-}
-
-const sumCpu = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
-
-/**
- * Seconds each thread of the child has spent runnable but waiting for a core (the scheduler's run delay, the second
- * field of /proc/PID/task/TID/schedstat; missing where the kernel keeps no schedstats). Keys as threadCpu's.
- */
-function threadWait(child: ChildProcess): Map<string, number> {
-  const out = new Map<string, number>();
-  const dir = `/proc/${String(child.pid)}/task`;
-  for (const tid of readdirSync(dir)) {
-    try {
-      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const wait = Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[1]);
-      if (Number.isFinite(wait)) out.set(tid === String(child.pid) ? 'main thread' : `thread ${tid} (${name})`, wait / 1e9);
+      cpu.set(key, (Number(f[11]) + Number(f[12])) / CLK_TCK);
+      const delay = Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      if (Number.isFinite(delay)) wait.set(key, delay / 1e9);
     } catch {
       // the thread ended, or no schedstats
     }
   }
-  return out;
+  return { cpu, wait };
 }
+
+const sumCpu = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
 function peakRssMiB(child: ChildProcess): number | undefined {
   try {
@@ -133,15 +121,13 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
   const args = ['--inet', '--stream', ...(legacy ? [] : ['--syslog-proto']), '--size', String(SIZE), '--rate', '10000000', '--interval', '86400', '--active-connections', String(conns), '--number', String(perConn), '127.0.0.1', String(port)];
   log(`syslog tcp: loggen ${args.join(' ')}`);
   const w = watch(v, 'syslog_tcp', 'messages', base);
-  const cpu0 = threadCpu(v.child);
-  const wait0 = threadWait(v.child);
+  const { cpu: cpu0, wait: wait0 } = threadStats(v.child);
   const t0 = Date.now();
   const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv(), children });
   const sentMs = Date.now() - t0;
   const sent = loggenSent(r);
   const stored = (await v.settle(base.stored + sent, 120_000, 1000, POLL_MS)) - base.stored;
-  const cpu1 = threadCpu(v.child);
-  const wait1 = threadWait(v.child);
+  const { cpu: cpu1, wait: wait1 } = threadStats(v.child);
   const wallS = (Date.now() - t0) / 1000;
   const cpu = sumCpu(cpu1) - sumCpu(cpu0);
   await w.stop();
