@@ -143,8 +143,9 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
     // stored per second of the run, for seeing where a run was slow
     const per: string[] = [];
     let prev = { t: t0, stored: 0 };
-    for (const s of samples) {
-      if (s.t - prev.t < 1000 && s !== samples[samples.length - 1]) continue;
+    const during = samples.filter((s) => s.t <= storedAt);
+    for (const s of during) {
+      if (s.t - prev.t < 1000 && s !== during[during.length - 1]) continue;
       per.push(fmt(rate(s.stored - prev.stored, s.t - prev.t)));
       prev = s;
     }
