@@ -291,9 +291,8 @@ function priLength(s: string): number {
   if (s.charCodeAt(0) !== 60) return 0;
   let i = 1;
   while (i <= 3) {
-    const c = s.charCodeAt(i);
     // past the end charCodeAt is NaN, which is no digit either
-    if (!(c >= 48 && c <= 57)) break;
+    if (!isDigit(s.charCodeAt(i))) break;
     i++;
   }
   return i > 1 && s.charCodeAt(i) === 62 ? i + 1 : 0;
