@@ -8,6 +8,7 @@ import { Catalog, type PartitionInfo } from './catalog.js';
 import { openPartition, type SyncMode } from './open.js';
 import { EVENT_INSERT_COLUMNS, PARTITION_DDL, partitionFile } from './schema.js';
 import { COMMIT_STATE_DDL, commitStateWriter, readAllCommitState, type CommitStateEntry } from './commit-state.js';
+import { RollupCounter } from './rollup-counter.js';
 
 export interface HotWriterOptions {
   dir: string;
@@ -70,6 +71,12 @@ interface HotState {
   minTs: number | null;
   maxTs: number | null;
   firstBatch: number | null;
+  /**
+   * The partition's per-minute rollup, counted as rows commit, when this writer has seen every row (it opened the
+   * partition empty); written at rotation so that sealing need not group every event again. Undefined otherwise:
+   * the sealer then builds it from the events.
+   */
+  rollup: RollupCounter | undefined;
 }
 
 /**
@@ -160,6 +167,7 @@ export class HotWriter {
       minTs: agg.lo,
       maxTs: agg.hi,
       firstBatch: batches.first,
+      rollup: agg.n === 0 ? new RollupCounter() : undefined,
     };
   }
 
@@ -179,6 +187,7 @@ export class HotWriter {
     let hi = -Infinity;
     let events = 0;
     const links: { batch: number; hash: Buffer }[] = [];
+    const rollup = h.rollup;
     const tx = h.db.transaction(() => {
       for (const item of items) {
         const rows = item.rows;
@@ -198,6 +207,7 @@ export class HotWriter {
             const r = rows[seq] as StoredRow;
             if (r.ts < bLo) bLo = r.ts;
             if (r.ts > bHi) bHi = r.ts;
+            rollup?.add(r.ts, r.dataset, r.outcome);
             const o = j * EVENT_PARAMS;
             ev[o] = id;
             ev[o + 1] = r.ts;
@@ -226,7 +236,13 @@ export class HotWriter {
         if (bHi > hi) hi = bHi;
       }
     });
-    tx.immediate();
+    try {
+      tx.immediate();
+    } catch (err) {
+      // counted rows that did not commit: the sealer counts this partition from its events instead
+      h.rollup = undefined;
+      throw err;
+    }
     const first = this.nextBatch;
     h.nextRow = id;
     this.head = head;
@@ -294,6 +310,13 @@ export class HotWriter {
       lastHash: this.head,
     });
     const carried = readAllCommitState(h.db);
+    // after markSealing (no row is appended to this partition any more), in one transaction: the sealer takes a
+    // rollup table that exists as complete, and builds one when a crash came first
+    try {
+      h.rollup?.write(h.db);
+    } catch {
+      // not written (nothing of it: one transaction): the sealer builds it
+    }
     h.db.pragma('wal_checkpoint(TRUNCATE)');
     h.db.close();
     const next = this.openHot(this.catalog.createHot((id) => partitionFile(id, 'hot'), Date.now(), (f) => this.initFile(f)));

@@ -14,8 +14,11 @@ import type { AggregateRequest } from '../store.js';
 
 export const ROLLUP_MS = 60_000;
 
+export const ROLLUP_TABLE_DDL = 'CREATE TABLE IF NOT EXISTS rollup_1m(m INTEGER NOT NULL, dataset TEXT, outcome TEXT, n INTEGER NOT NULL)';
+
+/** The rollup built from the events (the writer counts it instead for the partitions it filled: rollup-counter.ts). */
 export const ROLLUP_DDL = `
-CREATE TABLE IF NOT EXISTS rollup_1m(m INTEGER NOT NULL, dataset TEXT, outcome TEXT, n INTEGER NOT NULL);
+${ROLLUP_TABLE_DDL};
 DELETE FROM rollup_1m;
 INSERT INTO rollup_1m(m, dataset, outcome, n) SELECT ts / ${ROLLUP_MS}, dataset, outcome, count(*) FROM events GROUP BY 1, 2, 3;`;
 
@@ -93,8 +96,13 @@ const HAS_ROLLUP = new WeakMap<Database.Database, boolean>();
 export function hasRollup(db: Database.Database): boolean {
   let has = HAS_ROLLUP.get(db);
   if (has === undefined) {
-    has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_1m'").get() !== undefined;
+    has = hasRollupTable(db);
     HAS_ROLLUP.set(db, has);
   }
   return has;
+}
+
+/** Whether the partition has its rollup table, asked now. */
+export function hasRollupTable(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_1m'").get() !== undefined;
 }

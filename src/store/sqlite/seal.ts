@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { Catalog } from './catalog.js';
 import { openPartition } from './open.js';
 import { FTS_DDL, SEALED_INDEX_DDL } from './schema.js';
-import { ROLLUP_DDL } from './rollup.js';
+import { hasRollupTable, ROLLUP_DDL } from './rollup.js';
 
 /**
  * Seals one partition in place, after the writer has moved on to a new hot partition: builds the secondary indexes,
- * the full-text index and the per-minute rollup (rollup.ts) in bulk, once, gathers planner statistics, checkpoints so the file holds everything, then
+ * the full-text index and (unless the writer wrote it) the per-minute rollup (rollup.ts) in bulk, once, gathers planner statistics, checkpoints so the file holds everything, then
  * records it as sealed. Every step can be repeated after a crash: a partition left 'sealing' is sealed again at the
  * next start.
  */
@@ -26,7 +26,9 @@ export function sealPartition(dir: string, id: number): { file: string; bytes: n
       db.exec(SEALED_INDEX_DDL);
       const hasFts = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'fts'").get() !== undefined;
       if (!hasFts) db.transaction(() => db.exec(FTS_DDL))();
-      db.transaction(() => db.exec(ROLLUP_DDL))();
+      // the writer wrote it at rotation when it had counted every row (rollup-counter.ts); a table that exists is
+      // complete (it is written in one transaction, after the partition took its last row)
+      if (!hasRollupTable(db)) db.transaction(() => db.exec(ROLLUP_DDL))();
       db.pragma('analysis_limit = 1000');
       db.exec('ANALYZE');
       db.pragma('wal_checkpoint(TRUNCATE)');
