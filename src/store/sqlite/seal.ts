@@ -7,8 +7,8 @@ import { hasRollupTable, ROLLUP_DDL } from './rollup.js';
 
 /**
  * Seals one partition in place, after the writer has moved on to a new hot partition: builds the secondary indexes,
- * the full-text index and (unless the writer wrote it) the per-minute rollup (rollup.ts) in bulk, once, gathers planner statistics, checkpoints so the file holds everything, then
- * records it as sealed. Every step can be repeated after a crash: a partition left 'sealing' is sealed again at the
+ * the full-text index and (unless the writer wrote it) the per-minute rollup (rollup.ts) in bulk, once, gathers
+ * planner statistics, checkpoints so the file holds everything, then records it as sealed. Every step can be repeated after a crash: a partition left 'sealing' is sealed again at the
  * next start.
  */
 export function sealPartition(dir: string, id: number): { file: string; bytes: number; events: number } {
