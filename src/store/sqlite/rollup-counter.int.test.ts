@@ -104,7 +104,7 @@ void test('the writer counts the rollup of a partition it filled, and it is the 
   });
 });
 
-void test('a partition the writer did not see whole, or could not count, gets its rollup from the sealer', () => {
+void test('a partition the writer did not see whole, could not count, or counted rows of that did not commit gets its rollup from the sealer', () => {
   withDir((dir) => {
     const opts = { dir, sync: 'normal' as const, sealEvents: 1_000_000, sealAgeMs: 3_600_000 };
     const all = rows(3000, 5);
@@ -123,8 +123,14 @@ void test('a partition the writer did not see whole, or could not count, gets it
     const surrogate = w2.maybeRotate(Date.now(), true);
     w2.appendMany([batch([row(BASE + 0.5, 'sshd', null), row(BASE + 3, 'sshd', null)])]);
     const fraction = w2.maybeRotate(Date.now(), true);
+    // a group whose transaction fails (a row without its document) after rows were counted: none of it commits
+    w2.appendMany([batch(all.slice(0, 100))]);
+    const broken = all.slice(100, 200).map((r, i) => (i === 50 ? { ...r, doc: null as unknown as string } : r));
+    assert.throws(() => w2.appendMany([batch(all.slice(200, 300)), batch(broken)]));
+    w2.appendMany([batch(all.slice(300, 400))]);
+    const failed = w2.maybeRotate(Date.now(), true);
     w2.close();
-    for (const id of [restarted, surrogate, fraction]) {
+    for (const id of [restarted, surrogate, fraction, failed]) {
       assert.ok(id !== undefined);
       const file = sealingFile(dir, id);
       assert.equal(hasTable(file), false, `partition ${id}: the writer gave up`);
