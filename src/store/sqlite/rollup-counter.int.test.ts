@@ -104,7 +104,7 @@ void test('the writer counts the rollup of a partition it filled, and it is the 
   });
 });
 
-void test('a partition the writer did not see whole, could not count, or counted rows of that did not commit gets its rollup from the sealer', () => {
+void test('the sealer builds the rollup when the writer did not see every row, could not count one, or counted a group that did not commit', () => {
   withDir((dir) => {
     const opts = { dir, sync: 'normal' as const, sealEvents: 1_000_000, sealAgeMs: 3_600_000 };
     const all = rows(3000, 5);
