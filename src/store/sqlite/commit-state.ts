@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { hasTable } from './open.js';
 
 /**
  * Named values committed in the same transaction as a batch of events (a file source's read positions), kept in the
@@ -23,20 +24,17 @@ export function commitStateWriter(db: Database.Database): (key: string, value: s
 
 /** Every key and value of a partition (to carry them into the next hot partition). */
 export function readAllCommitState(db: Database.Database): { key: string; value: string; batch: number }[] {
-  if (!hasCommitState(db)) return [];
+  if (!hasTable(db, 'commit_state')) return [];
   return db.prepare('SELECT key, value, batch FROM commit_state LIMIT ?').all(MAX_COMMIT_STATE_KEYS) as { key: string; value: string; batch: number }[];
 }
 
 /** The value of `key` in this partition, or undefined (also when the partition predates the table). */
 export function readCommitState(db: Database.Database, key: string): string | undefined {
-  if (!hasCommitState(db)) return undefined;
+  if (!hasTable(db, 'commit_state')) return undefined;
   const row = db.prepare('SELECT value FROM commit_state WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value;
 }
 
-function hasCommitState(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'commit_state'").get() !== undefined;
-}
 
 /** Rejects what would not fit the caps (checked on the main thread, before the batch is sent to the writer). */
 export function checkCommitState(entries: readonly CommitStateEntry[]): void {

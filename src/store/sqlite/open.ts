@@ -12,6 +12,11 @@ export function openPartition(path: string, opts: { readonly?: boolean; mustExis
   return db;
 }
 
+/** Whether the partition file has a table (virtual ones included) of this name. */
+export function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
 export function registerFunctions(db: Database.Database): void {
   db.function('vigil_cidr', { deterministic: true }, (ip: unknown, cidr: unknown) =>
     typeof ip === 'string' && typeof cidr === 'string' && cidrContains(ip, cidr) ? 1 : 0,

@@ -7,8 +7,8 @@ import { encodeBatch } from '../batch-codec.js';
 import type { StoredRow } from '../row.js';
 import { Catalog } from './catalog.js';
 import { HotWriter, type DecodedBatch } from './hot-writer.js';
-import { openPartition } from './open.js';
-import { hasRollupTable, ROLLUP_MS } from './rollup.js';
+import { hasTable as hasTableIn, openPartition } from './open.js';
+import { ROLLUP_MS } from './rollup.js';
 import { sealPartition } from './seal.js';
 
 const BASE = Date.UTC(2026, 10, 28);
@@ -67,7 +67,7 @@ function withDir(fn: (dir: string) => void): void {
 function hasTable(file: string): boolean {
   const db = openPartition(file, { readonly: true, mustExist: true });
   try {
-    return hasRollupTable(db);
+    return hasTableIn(db, 'rollup_1m');
   } finally {
     db.close();
   }

@@ -4,6 +4,7 @@ import type { FieldRef, SqlFragment, SqlTarget } from '../../query/target.js';
 import { F } from '../../schema/fields.js';
 import { fieldType } from '../../schema/types.js';
 import type { AggregateRequest } from '../store.js';
+import { hasTable } from './open.js';
 
 /*
  * Rollups: a sealed partition keeps the count of its events per minute, event.dataset and event.outcome (built once
@@ -96,13 +97,8 @@ const HAS_ROLLUP = new WeakMap<Database.Database, boolean>();
 export function hasRollup(db: Database.Database): boolean {
   let has = HAS_ROLLUP.get(db);
   if (has === undefined) {
-    has = hasRollupTable(db);
+    has = hasTable(db, 'rollup_1m');
     HAS_ROLLUP.set(db, has);
   }
   return has;
-}
-
-/** Whether the partition has its rollup table, asked now. */
-export function hasRollupTable(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_1m'").get() !== undefined;
 }
