@@ -62,7 +62,6 @@ export class RollupCounter {
     if (!this.valid) return;
     db.transaction(() => {
       db.exec(ROLLUP_TABLE_DDL);
-      db.exec('DELETE FROM rollup_1m');
       const insert = db.prepare('INSERT INTO rollup_1m(m, dataset, outcome, n) VALUES (?, ?, ?, ?)');
       for (const c of this.cells.values()) insert.run(c.m, c.dataset, c.outcome, c.n);
     })();

@@ -20,7 +20,6 @@ export const ROLLUP_TABLE_DDL = 'CREATE TABLE IF NOT EXISTS rollup_1m(m INTEGER 
 /** The rollup built from the events (the writer counts it instead for the partitions it filled: rollup-counter.ts). */
 export const ROLLUP_DDL = `
 ${ROLLUP_TABLE_DDL};
-DELETE FROM rollup_1m;
 INSERT INTO rollup_1m(m, dataset, outcome, n) SELECT ts / ${ROLLUP_MS}, dataset, outcome, count(*) FROM events GROUP BY 1, 2, 3;`;
 
 const COLUMN: ReadonlyMap<string, string> = new Map([
