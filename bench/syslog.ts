@@ -61,6 +61,22 @@ function threadStats(child: ChildProcess): { cpu: Map<string, number>; wait: Map
   return { cpu, wait };
 }
 
+/** The machine's CPU seconds since boot from /proc/stat: busy (user, nice, system, irq, softirq), idle (with iowait), steal (taken by the host). */
+function machineStats(): { busy: number; idle: number; steal: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const at = (i: number): number => f[i] ?? 0;
+  return { busy: (at(0) + at(1) + at(2) + at(5) + at(6)) / CLK_TCK, idle: (at(3) + at(4)) / CLK_TCK, steal: at(7) / CLK_TCK };
+}
+
+type MachineStats = ReturnType<typeof machineStats>;
+
+/** How the machine's CPU time between two readings was shared: the server, everything else (loggen, the kernel, other processes), idle, and what the host took (steal). */
+function cpuShares(m0: MachineStats, m1: MachineStats, server: number): string {
+  const all = m1.busy + m1.idle + m1.steal - (m0.busy + m0.idle + m0.steal);
+  const pct = (x: number): string => `${((x / Math.max(all, 1e-9)) * 100).toFixed(0)} %`;
+  return `server ${pct(server)}, everything else ${pct(m1.busy - m0.busy - server)}, idle ${pct(m1.idle - m0.idle)}, taken by the host (steal) ${pct(m1.steal - m0.steal)}`;
+}
+
 const sumCpu = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
 function peakRssMiB(child: ChildProcess): number | undefined {
@@ -84,17 +100,21 @@ interface Sample {
   t: number;
   received: number;
   stored: number;
+  /** the machine's CPU seconds so far (/proc/stat) and the server's (all its threads) */
+  machine: MachineStats;
+  server: number;
 }
 
 /** Samples the source's message count and the store's event count (both from /api/v1/health) until stopped. */
 function watch(v: Vigil, id: string, key: string, base: { received: number; stored: number }): { samples: Sample[]; stop(): Promise<void> } {
+  const child = v.child;
   const samples: Sample[] = [];
   let done = false;
   const poller = (async () => {
     while (!done) {
       try {
         const c = (await v.health()).components;
-        samples.push({ t: Date.now(), received: num(c, id, key) - base.received, stored: num(c, 'store', 'events') - base.stored });
+        samples.push({ t: Date.now(), received: num(c, id, key) - base.received, stored: num(c, 'store', 'events') - base.stored, machine: machineStats(), server: sumCpu(threadStats(child).cpu) });
       } catch {
         // a slow answer on a busy machine: no sample this time
       }
@@ -122,12 +142,14 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
   log(`syslog tcp: loggen ${args.join(' ')}`);
   const w = watch(v, 'syslog_tcp', 'messages', base);
   const { cpu: cpu0, wait: wait0 } = threadStats(v.child);
+  const m0 = machineStats();
   const t0 = Date.now();
   const r = await run(LOGGEN, args, { timeoutMs: LOGGEN_TIMEOUT_MS, env: sngEnv(), children });
   const sentMs = Date.now() - t0;
   const sent = loggenSent(r);
   const stored = (await v.settle(base.stored + sent, 120_000, 1000, POLL_MS)) - base.stored;
   const { cpu: cpu1, wait: wait1 } = threadStats(v.child);
+  const m1 = machineStats();
   const wallS = (Date.now() - t0) / 1000;
   const cpu = sumCpu(cpu1) - sumCpu(cpu0);
   await w.stop();
@@ -154,7 +176,10 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
   // steady state: the middle of the run, between 10 % and 90 % stored
   const a = samples.find((s) => s.stored >= stored * 0.1);
   const b = samples.find((s) => s.stored >= stored * 0.9);
-  if (a && b && b.t > a.t) log(`syslog tcp: steady state (10 %..90 % stored): ${fmt(rate(b.stored - a.stored, b.t - a.t))} msg/s stored`);
+  if (a && b && b.t > a.t) {
+    log(`syslog tcp: steady state (10 %..90 % stored): ${fmt(rate(b.stored - a.stored, b.t - a.t))} msg/s stored`);
+    log(`syslog tcp: the machine's CPUs in the steady state: ${cpuShares(a.machine, b.machine, b.server - a.server)}`);
+  }
   // what the server spent, whatever else the machine was doing: a bound that does not depend on the load
   const perMsg = (cpu / Math.max(stored, 1)) * 1e6;
   log(`syslog tcp: server CPU ${cpu.toFixed(1)} s (all threads, user + system) = ${perMsg.toFixed(1)} µs per message stored; on 2 otherwise idle cores at most ${fmt(Math.round(2e6 / perMsg))} msg/s`);
@@ -166,6 +191,7 @@ async function tcpRun(v: Vigil, log: Log): Promise<void> {
     const w0 = wait0.get(k);
     return w === undefined || w0 === undefined ? [] : [`${k} on a core ${((c / wallS) * 100).toFixed(0)} %, waiting for one ${(((w - w0) / wallS) * 100).toFixed(0)} %`];
   });
+  log(`syslog tcp: the machine's CPUs over the whole run (to the store's last count and the checks after it): ${cpuShares(m0, m1, cpu)}`);
   if (waits.length > 0) log(`syslog tcp: share of the run (${wallS.toFixed(1)} s): ${waits.join('; ')}`);
 }
 
