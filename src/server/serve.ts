@@ -92,6 +92,8 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     dataDir: config.data_dir,
     log: (m) => process.stderr.write(`vigil: ${m}\n`),
   });
+  /** ids of the sources that listen (or read) already */
+  const listening = new Set<string>();
   const { token, created, path } = loadAdminToken(config.data_dir, env.VIGIL_ADMIN_TOKEN);
   const started = Date.now();
   const app = buildApp({
@@ -116,7 +118,8 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
           ...(config.intel.feeds.length > 0 ? { intel: { state: 'ok', ...intel.health() } } : {}),
           alerting: { state: 'ok', ...alerting.queue.stats },
           ...response.health(),
-          ...Object.fromEntries(sources.map((src) => [src.id, { state: 'ok', ...(src.health?.() ?? {}) }])),
+          // a source is 'starting' until it listens (sources start after the HTTP server)
+          ...Object.fromEntries(sources.map((src) => [src.id, { state: listening.has(src.id) ? 'ok' : 'starting', ...(src.health?.() ?? {}) }])),
         },
       };
     },
@@ -131,7 +134,10 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
   };
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
-    for (const src of sources) await src.start();
+    for (const src of sources) {
+      await src.start();
+      listening.add(src.id);
+    }
   } catch (err) {
     await stopSources();
     await closeApp(app, connections, log);

@@ -190,11 +190,16 @@ export async function startVigil(dir: string, config: Record<string, unknown>, t
     stderr: () => err,
     health,
     async port(id) {
-      const l = (await health()).components[id]?.['listening'];
-      const listening = typeof l === 'string' ? l : '';
-      const port = Number(listening.split(':').pop());
-      if (!Number.isInteger(port) || port <= 0) throw new Error(`no ${id} listener in /api/v1/health (${listening}): ${err}`);
-      return port;
+      // sources start after the HTTP server answers: wait (bounded) for the listener
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const l = (await health()).components[id]?.['listening'];
+        const listening = typeof l === 'string' ? l : '';
+        const port = Number(listening.split(':').pop());
+        if (Number.isInteger(port) && port > 0) return port;
+        if (Date.now() > deadline) throw new Error(`no ${id} listener in /api/v1/health (${listening}): ${err}`);
+        await sleep(50);
+      }
     },
     async search(q, limit = 1000) {
       const url = `${base}/api/v1/search?q=${encodeURIComponent(q)}&limit=${limit}`;

@@ -59,10 +59,15 @@ export async function startSyslogServe(yaml: string, children: Set<ChildProcess>
     stderr: () => err,
     health: () => getJson('/api/v1/health'),
     async port(id) {
-      const l = (await s.health()).components[id]?.['listening'];
-      const port = Number(String(l).split(':').pop());
-      if (!Number.isInteger(port) || port <= 0) throw new Error(`no ${id} listener: ${String(l)}`);
-      return port;
+      // sources start after the HTTP server answers: wait (bounded) for the listener
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const l = (await s.health()).components[id]?.['listening'];
+        const port = Number(String(l).split(':').pop());
+        if (Number.isInteger(port) && port > 0) return port;
+        if (Date.now() > deadline) throw new Error(`no ${id} listener: ${String(l)}`);
+        await sleep(50);
+      }
     },
     stored: async () => Number((await s.health()).components['store']?.['events']),
     async waitStored(n, timeoutMs = 15_000) {
