@@ -7,7 +7,7 @@ import { CLOSING, TAKEN, TAKEN_BYTES, type UdpFromReceiver, type UdpReceiverInit
 /**
  * The syslog UDP source's receiver thread: it only reads datagrams and hands them to the source in batches, so that
  * the kernel's receive buffer is emptied while the main thread parses, detects or answers a search. What it read but
- * the source has not taken yet is bounded (`maxPending`): at the bound it stops reading until the source takes some,
+ * the source has not taken yet is bounded (`maxPending` datagrams, `maxPendingBytes`): at the bound it stops reading until the source takes some,
  * and the kernel's buffer holds what comes meanwhile (what does not fit there the kernel drops, and the source counts
  * from /proc).
  */
@@ -37,7 +37,7 @@ let bytes = 0;
 let flushScheduled = false;
 let closing = false;
 
-/** Blocks this thread (no datagram is read) while `maxPending` datagrams wait for the source and it is not closing. */
+/** Blocks this thread (no datagram is read) while what waits for the source is at the bound and it is not closing. */
 function waitForRoom(): void {
   for (;;) {
     const taken = Atomics.load(shared, TAKEN);

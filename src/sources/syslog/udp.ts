@@ -62,7 +62,7 @@ export class SyslogUdpSource implements Source {
   private turnScheduled = false;
   private kernelTimer: NodeJS.Timeout | undefined;
   private kernelDrops = 0;
-  /** Int32 slots shared with the receiver (udp-messages.ts: TAKEN, CLOSING) */
+  /** Int32 slots shared with the receiver (udp-messages.ts: TAKEN, TAKEN_BYTES, CLOSING) */
   private readonly shared = new Int32Array(new SharedArrayBuffer(4 * SHARED_SLOTS));
   private truncated = 0;
   private received = 0;
