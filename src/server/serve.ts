@@ -111,6 +111,8 @@ export async function startServer(config: Config, env: { VIGIL_ADMIN_TOKEN?: str
     health: async () => {
       const s = await store.stats();
       return {
+        // 'starting' until every source listens (they start after the HTTP server)
+        ...(listening.size < sources.length ? { status: 'starting' } : {}),
         uptime_s: Math.round((Date.now() - started) / 1000),
         components: {
           store: { state: 'ok', events: s.events, partitions: s.partitions, bytes: s.bytes, wal_bytes: s.walBytes },

@@ -27,7 +27,7 @@ interface Serve {
 /** A graceful stop is bounded by the work in flight (one read pass of the file source); far longer fails with stderr. */
 const STOP_LIMIT_MS = 120_000;
 
-/** `vigil serve --config` (started as `user` when given), returned once /api/v1/health answers. */
+/** `vigil serve --config` (started as `user` when given), returned once /api/v1/health answers ok. */
 async function serve(dataDir: string, config: string, user?: number): Promise<Serve> {
   const port = await freePort();
   const child = spawn(process.execPath, [VIGIL, 'serve', '--data-dir', dataDir, '--config', config], {
@@ -52,7 +52,8 @@ async function serve(dataDir: string, config: string, user?: number): Promise<Se
     if (gone) throw new Error(`vigil serve exited: ${err}`);
     try {
       const res = await fetch(`${s.base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return s;
+      // 'starting' until every source listens
+      if (res.status === 200 && ((await res.json()) as { status?: string }).status === 'ok') return s;
     } catch {
       // not listening yet
     }

@@ -98,7 +98,8 @@ export async function startSyslogServe(yaml: string, children: Set<ChildProcess>
     if (gone) throw new Error(`vigil serve exited during start-up: ${err}`);
     try {
       const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return s;
+      // 'starting' until every source listens
+      if (res.status === 200 && ((await res.json()) as { status?: string }).status === 'ok') return s;
     } catch {
       // not listening yet
     }
