@@ -28,6 +28,34 @@ function send(host: string, port: number, payloads: Buffer[]): Promise<void> {
   });
 }
 
+type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/**
+ * The source's health once every one of `n` datagrams is accounted for (read, or dropped by the kernel: the drop
+ * counter is polled every 2 s) and none waits in the source; or as it is at the deadline.
+ */
+async function accounted(h: Harness, n: number, timeoutMs: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const health = h.sources.get('syslog_udp')?.health?.() ?? {};
+    if ((Number(health['kernel_drops']) + Number(health['received']) >= n && health['queued'] === 0) || Date.now() > deadline) return health;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/**
+ * Holds the store back (another connection holds the hot partition's write lock, well within the writer's busy
+ * timeout) and keeps the pipeline's queue full with another producer: 60 submissions of 1000 lines wait for the store.
+ */
+function saturate(h: Harness): { release(): void; other: Promise<unknown[]> } {
+  const held = holdHotWrites(h.storeDir);
+  const other: Promise<unknown>[] = [];
+  for (let k = 0; k < 60; k++) {
+    other.push(h.pipeline.submitRecords(Array.from({ length: 1000 }, (_, i) => ({ message: `<13>1 - host other - - - other ${k}-${i}`, receivedAt: Date.now() }))));
+  }
+  return { release: () => held.release(), other: Promise.all(other) };
+}
+
 describe('syslog over UDP', () => {
   test('logger RFC 3164 and RFC 5424 datagrams are stored with their header fields and the peer address', async () => {
     const h = await startHarness({ tcp: false });
@@ -119,14 +147,7 @@ describe('syslog over UDP', () => {
         release();
       }
       assert.equal(r.status, 0, String(r.stderr));
-      let health: Record<string, unknown> = {};
-      const deadline = Date.now() + 10_000;
-      // the drop counter is polled every 2 s
-      while (Date.now() < deadline) {
-        await new Promise((res) => setTimeout(res, 100));
-        health = src?.health?.() ?? {};
-        if (Number(health['kernel_drops']) + Number(health['received']) >= N) break;
-      }
+      const health = await accounted(h, N, 10_000);
       const drops = Number(health['kernel_drops']);
       assert.ok(drops > 0, `some datagrams were dropped by the kernel: ${JSON.stringify(health)}`);
       assert.equal(drops + Number(health['received']), N, JSON.stringify(health));
@@ -152,13 +173,7 @@ describe('syslog over UDP', () => {
         next();`;
       const r = spawnSync(process.execPath, ['-e', sender], { timeout: 30_000 });
       assert.equal(r.status, 0, String(r.stderr));
-      let health: Record<string, unknown> = {};
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        await new Promise((res) => setTimeout(res, 100));
-        health = src?.health?.() ?? {};
-        if (Number(health['kernel_drops']) + Number(health['received']) >= N) break;
-      }
+      const health = await accounted(h, N, 10_000);
       const drops = Number(health['kernel_drops']);
       process.stderr.write(`# ${N} datagrams while the main thread was blocked (receive buffer ${buffer} bytes): ${String(health['received'])} read, ${drops} dropped by the kernel\n`);
       assert.equal(drops + Number(health['received']), N, JSON.stringify(health));
@@ -175,11 +190,7 @@ describe('syslog over UDP', () => {
     const h = await startHarness({ tcp: false, udp_receive_buffer_bytes: 256 * 1024 }, { batchEvents: 500, queueEvents: 1000 }, { maxQueuedRecords: 50_000, maxQueuedBytes: 64 * 1024 });
     try {
       const port = h.port('syslog_udp');
-      const held = holdHotWrites(h.storeDir);
-      const other: Promise<unknown>[] = [];
-      for (let k = 0; k < 60; k++) {
-        other.push(h.pipeline.submitRecords(Array.from({ length: 1000 }, (_, i) => ({ message: `<13>1 - host other - - - other ${k}-${i}`, receivedAt: Date.now() }))));
-      }
+      const held = saturate(h);
       const src = h.sources.get('syslog_udp');
       const N = 4000;
       const pad = 'x'.repeat(8000);
@@ -198,15 +209,8 @@ describe('syslog over UDP', () => {
       // four submissions of 500 handed to the pipeline, 64 KiB (eight datagrams) and one batch of the receiver at most
       assert.ok(most <= 4 * 500 + 8 + 512, `bounded by bytes while the store was held: ${most}`);
       process.stderr.write(`# ${N} datagrams of 8 KB: ${most} read while the store was held\n`);
-      let health: Record<string, unknown> = {};
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        health = src?.health?.() ?? {};
-        if (Number(health['kernel_drops']) + Number(health['received']) >= N && health['queued'] === 0) break;
-        if (Date.now() > deadline) break;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      await Promise.all(other);
+      const health = await accounted(h, N, 30_000);
+      await held.other;
       const received = Number(health['received']);
       assert.equal(received + Number(health['kernel_drops']), N, JSON.stringify(health));
       assert.equal(await h.waitStored(60_000 + received, 30_000), 60_000 + received, JSON.stringify(health));
@@ -219,14 +223,8 @@ describe('syslog over UDP', () => {
     const h = await startHarness({ tcp: false, udp_receive_buffer_bytes: 256 * 1024 }, { batchEvents: 500, queueEvents: 1000 }, { maxQueuedRecords: 2000 });
     try {
       const port = h.port('syslog_udp');
-      // the store is held back while the flood comes (another connection holds the hot partition's write lock, well
-      // within the writer's busy timeout), and another producer keeps the pipeline's queue full: 60 submissions of
-      // 1000 lines wait for the store
-      const held = holdHotWrites(h.storeDir);
-      const other: Promise<unknown>[] = [];
-      for (let k = 0; k < 60; k++) {
-        other.push(h.pipeline.submitRecords(Array.from({ length: 1000 }, (_, i) => ({ message: `<13>1 - host other - - - other ${k}-${i}`, receivedAt: Date.now() }))));
-      }
+      // the store is held back and the pipeline's queue full while the flood comes
+      const held = saturate(h);
       const src = h.sources.get('syslog_udp');
       const N = 20_000;
       const file = join(tmp, 'flood.txt');
@@ -245,15 +243,8 @@ describe('syslog over UDP', () => {
       assert.equal(code, 0);
       // the bound, the four submissions of 500 handed to the pipeline and one batch of the receiver at most
       assert.ok(most <= 2000 + 4 * 500 + 512, `bounded reading while the store was held: ${most}`);
-      let health: Record<string, unknown> = {};
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        health = src?.health?.() ?? {};
-        if (Number(health['kernel_drops']) + Number(health['received']) >= N && health['queued'] === 0) break;
-        if (Date.now() > deadline) break;
-        await new Promise((res) => setTimeout(res, 100));
-      }
-      await Promise.all(other);
+      const health = await accounted(h, N, 30_000);
+      await held.other;
       const received = Number(health['received']);
       const drops = Number(health['kernel_drops']);
       assert.equal(received + drops, N, JSON.stringify(health));

@@ -35,7 +35,6 @@ export function readCommitState(db: Database.Database, key: string): string | un
   return row?.value;
 }
 
-
 /** Rejects what would not fit the caps (checked on the main thread, before the batch is sent to the writer). */
 export function checkCommitState(entries: readonly CommitStateEntry[]): void {
   if (entries.length > MAX_COMMIT_STATE_KEYS) throw new RangeError(`commit state: ${entries.length} keys in one append (at most ${MAX_COMMIT_STATE_KEYS})`);
