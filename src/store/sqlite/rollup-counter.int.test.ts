@@ -7,7 +7,7 @@ import { encodeBatch } from '../batch-codec.js';
 import type { StoredRow } from '../row.js';
 import { Catalog } from './catalog.js';
 import { HotWriter, type DecodedBatch } from './hot-writer.js';
-import { hasTable as hasTableIn, openPartition } from './open.js';
+import { hasTable, openPartition } from './open.js';
 import { ROLLUP_MS } from './rollup.js';
 import { sealPartition } from './seal.js';
 
@@ -64,10 +64,10 @@ function withDir(fn: (dir: string) => void): void {
 }
 
 /** Whether the partition file has a rollup table (before sealing: the writer wrote it). */
-function hasTable(file: string): boolean {
+function hasRollupTable(file: string): boolean {
   const db = openPartition(file, { readonly: true, mustExist: true });
   try {
-    return hasTableIn(db, 'rollup_1m');
+    return hasTable(db, 'rollup_1m');
   } finally {
     db.close();
   }
@@ -94,7 +94,7 @@ void test('the writer counts the rollup of a partition it filled, and it is the 
     w.close();
     assert.ok(id !== undefined);
     const file = sealingFile(dir, id);
-    assert.equal(hasTable(file), true);
+    assert.equal(hasRollupTable(file), true);
     const written = rollupOf(file);
     assert.ok(written.table.length > 20, `${written.table.length} groups`);
     assert.deepEqual(written.table, written.fromEvents, 'written at rotation, before sealing');
@@ -116,7 +116,7 @@ void test('the sealer builds the rollup when the writer did not see every row, c
     w2.appendMany([batch(all.slice(1500))]);
     const restarted = w2.maybeRotate(Date.now(), true);
     assert.ok(restarted !== undefined);
-    assert.equal(hasTable(sealingFile(dir, restarted)), false, 'not counted by a writer that saw half');
+    assert.equal(hasRollupTable(sealingFile(dir, restarted)), false, 'not counted by a writer that saw half');
     // then rows the count gives up on: a lone surrogate (stored as U+FFFD: it groups with U+FFFD there) and a
     // time that is not whole
     w2.appendMany([batch([row(BASE, '\ud800', null), row(BASE + 1, '\ufffd', null), row(BASE + 2, 'sshd', null)])]);
@@ -133,7 +133,7 @@ void test('the sealer builds the rollup when the writer did not see every row, c
     for (const id of [restarted, surrogate, fraction, failed]) {
       assert.ok(id !== undefined);
       const file = sealingFile(dir, id);
-      assert.equal(hasTable(file), false, `partition ${id}: the writer gave up`);
+      assert.equal(hasRollupTable(file), false, `partition ${id}: the writer gave up`);
       sealPartition(dir, id);
       const r = rollupOf(file);
       assert.ok(r.table.length > 0);
